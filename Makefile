@@ -1,0 +1,38 @@
+# gogooku3 — the two commands a new user needs:
+#   make run    create .venv if missing, install, run one daily cycle on embedded defaults
+#   make test   create .venv if missing, install with test extras, run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --quiet --disable-pip-version-check
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test install install-test lint docs bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install $(PIP_FLAGS) -e . 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[test]' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(PY) orchestrate.py run
+
+test: install-test
+	$(PY) -m pytest -q
+
+docs: install
+	$(VENV)/bin/dbt docs generate --profiles-dir profiles --static && echo "open target/static_index.html"
+
+clean:
+	rm -rf data target logs
