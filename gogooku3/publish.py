@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 PUBLISHED_MARTS = ("ml_features",)
 CLICKHOUSE_DATABASE = "gogooku3"
 ORDER_KEYS = ("code", "trade_date")
-BATCH_ROWS = 250_000
+BATCH_ROWS = 250_000  # rows per Arrow batch streamed from DuckDB to ClickHouse
 
 _chdb_clients: dict[str, object] = {}
 
@@ -114,19 +114,24 @@ def find_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return f'"{schema}"."{name}"'
 
 
-def publish_marts(settings: Settings, tables: tuple[str, ...] = PUBLISHED_MARTS) -> PublishResult:
+def publish_marts(
+    settings: Settings,
+    tables: tuple[str, ...] = PUBLISHED_MARTS,
+    database: str | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> PublishResult:
     """Copy each mart from DuckDB (read-only) to ClickHouse and swap it in atomically."""
     started = time.monotonic()
     client = clickhouse_client(settings)
-    database = clickhouse_database(settings)
+    database = database or clickhouse_database(settings)
     client.command(f"CREATE DATABASE IF NOT EXISTS {database}")
     result = PublishResult()
     con = duckdb.connect(settings.duckdb_path, read_only=True)
     try:
         for name in tables:
             relation = find_relation(con, name)
-            reader = con.execute(f"select * from {relation} order by code, trade_date").fetch_record_batch(
-                BATCH_ROWS
+            reader = con.execute(f"select * from {relation} order by code, trade_date").to_arrow_reader(
+                batch_rows
             )
             schema = _target_schema(reader.schema)
             final, staging = f"{database}.{name}", f"{database}.{name}__staging"
@@ -150,10 +155,12 @@ def publish_marts(settings: Settings, tables: tuple[str, ...] = PUBLISHED_MARTS)
     return result
 
 
-def published_counts(settings: Settings, tables: tuple[str, ...] = PUBLISHED_MARTS) -> dict[str, int]:
+def published_counts(
+    settings: Settings, tables: tuple[str, ...] = PUBLISHED_MARTS, database: str | None = None
+) -> dict[str, int]:
     """Row counts of the published tables (absent tables count as 0)."""
     client = clickhouse_client(settings)
-    database = clickhouse_database(settings)
+    database = database or clickhouse_database(settings)
     counts = {}
     for name in tables:
         if int(client.command(f"EXISTS TABLE {database}.{name}")):

@@ -28,9 +28,9 @@ class SettingsError(ValueError):
 
 
 def load_dotenv_file(path: Path | None = None) -> None:
-    """Load `.env` without overriding variables already set in the environment."""
+    """Load `.env` without overriding variables already set (skipped when GOGOOKU3_NO_DOTENV is set)."""
     path = path or PROJECT_ROOT / ".env"
-    if not path.exists():
+    if os.environ.get("GOGOOKU3_NO_DOTENV") or not path.exists():
         return
     try:
         from dotenv import load_dotenv
