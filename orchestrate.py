@@ -1,8 +1,10 @@
 """gogooku3 driver: ingest → dbt build → publish, once (`run`) or on the TSE schedule.
 
     python orchestrate.py run [--date D] [--from D]   one daily cycle (default: the latest published day)
+    python orchestrate.py backfill --from D --to D    a long range, then a full rebuild and publish
+    python orchestrate.py schedule                    forever: a cycle per TSE business day after publication
     python orchestrate.py publish                     publish the marts to ClickHouse
-    python orchestrate.py status                      what is in the lake, DuckDB and ClickHouse
+    python orchestrate.py status [--html FILE]        freshness, rows per date, quarantine, last runs
 
 With no JQUANTS_API_KEY the cycle runs against the bundled J-Quants V2 simulator, started on a free
 local port for the duration of the run.
@@ -122,36 +124,106 @@ class CycleResult:
     dbt: object | None = None
     published: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    run_id: int | None = None
+
+    def rows(self) -> dict[str, int]:
+        rows = {f"ingest.{k}": v for k, v in (getattr(self.ingest, "rows", {}) or {}).items()}
+        rows.update({f"publish.{k}": v for k, v in self.published.items()})
+        return rows
 
 
-def run_cycle(settings: Settings, target: dt.date | None = None, start: dt.date | None = None) -> CycleResult:
-    """One daily cycle: ingest [start, target] → dbt build → publish (only after a clean build)."""
+def check_published(settings: Settings, target: dt.date, ingest) -> None:
+    """Raise NotPublishedYet when the target business day came back empty or partial."""
+    from gogooku3.lake import business_days_in_lake, rows_by_date
+    from gogooku3.schedule import NotPublishedYet
+
+    if target not in business_days_in_lake(settings, target - dt.timedelta(days=10), target):
+        return  # not a business day per the API calendar: nothing to wait for
+    per_date = rows_by_date(settings, "daily_bars", list(getattr(ingest, "load_ids", [])))
+    today = per_date.get(target, 0)
+    earlier = [n for d, n in per_date.items() if d < target]
+    if today == 0 or (earlier and today < 0.5 * earlier[-1]):
+        raise NotPublishedYet(f"{today} bars for {target} (previous day {earlier[-1] if earlier else 'n/a'})")
+
+
+def record_ledger(store, settings: Settings, ingest, start: dt.date, end: dt.date) -> None:
+    """One ledger row per dataset × date this ingest loaded."""
+    from gogooku3.lake import rows_by_date
+
+    load_ids = list(getattr(ingest, "load_ids", []))
+    for table in (getattr(ingest, "rows", {}) or {}):
+        if table == "ingest_quarantine":
+            continue
+        try:
+            per_date = rows_by_date(settings, table, load_ids)
+        except Exception:  # noqa: BLE001 - a table without a `date` column has no per-date ledger
+            continue
+        for day, n in per_date.items():
+            if start <= day <= end:
+                store.record_partition(table, day, "loaded", rows=n)
+
+
+class DbtBuildFailed(RuntimeError):
+    """`dbt build` reported an error-severity failure; nothing was published."""
+
+
+def run_cycle(
+    settings: Settings,
+    target: dt.date | None = None,
+    start: dt.date | None = None,
+    *,
+    require_published: bool = False,
+    full_refresh: bool = False,
+) -> CycleResult:
+    """One daily cycle: ingest [start, target] → dbt build → publish + analyst snapshot.
+
+    Publication (ClickHouse and the analyst snapshot) happens only after a `dbt build` with no
+    error-severity failure; otherwise the published state stays as it was. Holds the cycle lock.
+    """
+    from gogooku3 import metrics
     from gogooku3.dbt import run_dbt
+    from gogooku3.ops import OpsStore, cycle_lock
     from gogooku3.publish import publish_marts
+    from gogooku3.snapshot import publish_snapshot
     from ingest.pipeline import run_ingest
 
     target = target or default_target_date()
     start, target = ingest_range(settings, target, start)
     result = CycleResult(target_date=target, start_date=start)
+    store = OpsStore()
+    with cycle_lock():
+        result.run_id = store.start_run("run", target)
+        try:
+            t0 = time.monotonic()
+            with api_endpoint(settings, target) as (base_url, api_key, _):
+                log.info("ingest %s … %s", start, target)
+                result.ingest = run_ingest(settings, start, target, base_url=base_url, api_key=api_key)
+            result.steps["ingest"] = time.monotonic() - t0
+            record_ledger(store, settings, result.ingest, start, target)
+            if require_published:
+                check_published(settings, target, result.ingest)
 
-    t0 = time.monotonic()
-    with api_endpoint(settings, target) as (base_url, api_key, _):
-        log.info("ingest %s … %s", start, target)
-        result.ingest = run_ingest(settings, start, target, base_url=base_url, api_key=api_key)
-    result.steps["ingest"] = time.monotonic() - t0
+            t0 = time.monotonic()
+            args = ["build", "--full-refresh"] if full_refresh else ["build"]
+            result.dbt = run_dbt(settings, args, dbt_vars={"recompute_from": start.isoformat()})
+            result.steps["dbt build"] = time.monotonic() - t0
+            if not result.dbt.success:
+                failed = ", ".join(result.dbt.failed) or (result.dbt.error or "unknown error")
+                raise DbtBuildFailed(f"dbt build failed ({failed}); published marts left unchanged")
 
-    t0 = time.monotonic()
-    result.dbt = run_dbt(settings, ["build"])
-    result.steps["dbt build"] = time.monotonic() - t0
-    if not result.dbt.success:
-        failed = ", ".join(result.dbt.failed) or (result.dbt.error or "unknown error")
-        result.error = f"dbt build failed ({failed}); nothing was published"
-        return result
-
-    t0 = time.monotonic()
-    result.published = publish_marts(settings).rows
-    result.steps["publish"] = time.monotonic() - t0
-    result.ok = True
+            t0 = time.monotonic()
+            result.published = publish_marts(settings).rows
+            publish_snapshot(settings)
+            result.steps["publish"] = time.monotonic() - t0
+            result.ok = True
+        except Exception as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+            store.end_run(result.run_id, "failed", result.rows(), result.error)
+            metrics.observe_cycle(result)
+            exc.cycle_result = result  # type: ignore[attr-defined] - lets the CLI print the summary
+            raise
+        store.end_run(result.run_id, "success", result.rows())
+        metrics.observe_cycle(result)
     return result
 
 
@@ -194,9 +266,82 @@ def format_summary(result: CycleResult) -> str:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    result = run_cycle(settings, target=args.date, start=args.start)
+    from gogooku3.ops import LockBusy
+
+    try:
+        result = run_cycle(settings, target=args.date, start=args.start, full_refresh=args.full_refresh)
+    except LockBusy as exc:
+        print(f"not started: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # the summary says what failed; the traceback is in the log
+        log.debug("cycle failed", exc_info=True)
+        partial = getattr(exc, "cycle_result", None)
+        if partial is not None:
+            print(format_summary(partial))
+        print(f"cycle FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     print(format_summary(result))
-    return 0 if result.ok else 1
+    return 0
+
+
+def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
+    """Ingest a long range window by window (progress shown), then one dbt build and publish."""
+    from gogooku3.ops import LockBusy
+
+    try:
+        result = run_cycle(settings, target=args.end, start=args.start, full_refresh=True)
+    except LockBusy as exc:
+        print(f"not started: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:
+        print(f"backfill FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(format_summary(result))
+    return 0
+
+
+def api_business_days(settings: Settings):
+    """Business days from the J-Quants calendar (the simulator's when no key is set)."""
+
+    def business_days(start: dt.date, end: dt.date) -> list[dt.date]:
+        from ingest.pipeline import make_client
+
+        with api_endpoint(settings, end) as (base_url, api_key, _):
+            client = make_client(settings, base_url, api_key)
+            rows = client.get("/markets/calendar", **{"from": start.isoformat(), "to": end.isoformat()})
+            return sorted(
+                dt.date.fromisoformat(str(r["Date"])[:10]) for r in rows if str(r.get("HolDiv")) in ("1", "2")
+            )
+
+    return business_days
+
+
+def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    """Run forever: a tick every poll interval; a cycle per business day after its publication."""
+    import os
+
+    from gogooku3 import metrics
+    from gogooku3.ops import OpsStore
+    from gogooku3.schedule import DailyScheduler, ScheduleConfig, build_apscheduler
+
+    config = ScheduleConfig(
+        cycle_time=dt.time.fromisoformat(os.environ.get("CYCLE_TIME_JST", "18:30")),
+        poll_minutes=int(os.environ.get("POLL_MINUTES", "15")),
+        max_attempts=int(os.environ.get("MAX_ATTEMPTS", "5")),
+    )
+    scheduler = DailyScheduler(
+        OpsStore(),
+        api_business_days(settings),
+        lambda day: run_cycle(settings, target=day, require_published=True).rows(),
+        config,
+    )
+    port = int(os.environ.get("METRICS_PORT", "9108"))
+    metrics.serve(port)
+    log.info("metrics on :%d; ticking every %d min (JST), cycles after %s JST", port, config.poll_minutes,
+             config.cycle_time)
+    scheduler.tick()  # catch up at start, then on the schedule
+    build_apscheduler(scheduler.tick, config).start()
+    return 0
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
@@ -209,13 +354,17 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
-    from gogooku3.lake import max_raw_date
-    from gogooku3.publish import published_counts
+    from gogooku3.status import collect_status, render_html, render_text
 
-    for table in ("daily_bars", "equities_master", "trading_calendar", "topix"):
-        print(f"lake {table:<20} latest date: {max_raw_date(settings, table)}")
-    for table, n in published_counts(settings).items():
-        print(f"clickhouse {table:<14} rows: {n:,}")
+    status = collect_status(settings)
+    if args.html:
+        from pathlib import Path
+
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.html).write_text(render_html(status), encoding="utf-8")
+        print(f"wrote {args.html}")
+    else:
+        print(render_text(status))
     return 0
 
 
@@ -234,9 +383,17 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="one daily cycle: ingest → dbt build → publish")
     run.add_argument("--date", type=_date, default=None, help="the trading date to bring in (default: latest published)")
     run.add_argument("--from", dest="start", type=_date, default=None, help="ingest from this date (default: incremental)")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     run.set_defaults(func=cmd_run)
+    backfill = sub.add_parser("backfill", help="ingest a date range, then rebuild and publish")
+    backfill.add_argument("--from", dest="start", type=_date, required=True)
+    backfill.add_argument("--to", dest="end", type=_date, required=True)
+    backfill.set_defaults(func=cmd_backfill)
+    sub.add_parser("schedule", help="run a cycle every TSE business day (forever)").set_defaults(func=cmd_schedule)
     sub.add_parser("publish", help="publish the marts to ClickHouse").set_defaults(func=cmd_publish)
-    sub.add_parser("status", help="latest dates in the lake, rows in ClickHouse").set_defaults(func=cmd_status)
+    status = sub.add_parser("status", help="freshness, rows per date, quarantine, last runs")
+    status.add_argument("--html", metavar="FILE", help="write a static HTML page instead of text")
+    status.set_defaults(func=cmd_status)
     return parser
 
 
