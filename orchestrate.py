@@ -197,7 +197,10 @@ def run_cycle(
             t0 = time.monotonic()
             with api_endpoint(settings, target) as (base_url, api_key, _):
                 log.info("ingest %s … %s", start, target)
-                result.ingest = run_ingest(settings, start, target, base_url=base_url, api_key=api_key)
+                result.ingest = run_ingest(
+                    settings, start, target, base_url=base_url, api_key=api_key,
+                    pipelines_dir=settings.pipelines_dir,
+                )
             result.steps["ingest"] = time.monotonic() - t0
             record_ledger(store, settings, result.ingest, start, target)
             if require_published:

@@ -64,6 +64,7 @@ class Settings:
     clickhouse_url: str | None
     clickhouse_path: str
     history_start: str
+    pipelines_dir: str = str(DATA_DIR / ".dlt")
     extra: dict = field(default_factory=dict)
 
     @property
@@ -138,4 +139,5 @@ def get_settings() -> Settings:
         clickhouse_url=clickhouse_url,
         clickhouse_path=_absolute(_env("CHDB_PATH", "data/clickhouse")),
         history_start=history_start,
+        pipelines_dir=_absolute(_env("DLT_PIPELINES_DIR", "data/.dlt")),
     )
