@@ -1,0 +1,414 @@
+{#-
+    Qlib's Alpha158 feature family (qlib.contrib.data.loader.Alpha158DL.get_feature_config with the
+    Alpha158 handler's config: kbar, price windows [0] for OPEN/HIGH/LOW/VWAP, rolling over
+    5/10/20/30/60), reproducing what Qlib's expression engine (qlib/data/ops.py, the Cython
+    qlib/data/_libs/rolling.pyx, pandas rolling with min_periods=1) outputs on the same series.
+
+    Column names: `a158_` + the lowercased Qlib name (KMID -> a158_kmid, ROC5 -> a158_roc5).
+    The conventions and where each one comes from are in
+    models/intermediate/features/_features__alpha158.yml.
+
+    Three macros:
+    - alpha158_windows() / alpha158_feature_names(): the rolling windows and the 158 Qlib names,
+      in Qlib's order.
+    - alpha158_qlib_bars(bars): the series Qlib would hold in its bin files for each code
+      ($open/$high/$low/$close/$vwap/$volume, one row per calendar day of the code's span).
+    - alpha158_select_features(qlib_bars): the 158 columns over those series.
+-#}
+
+{% macro alpha158_windows() -%}
+    {{ return([5, 10, 20, 30, 60]) }}
+{%- endmacro %}
+
+
+{% macro alpha158_rolling_operators() -%}
+    {#- Qlib's order of the rolling operators (loader.py); each over every window. -#}
+    {{ return([
+        'ROC', 'MA', 'STD', 'BETA', 'RSQR', 'RESI', 'MAX', 'MIN', 'QTLU', 'QTLD', 'RANK', 'RSV',
+        'IMAX', 'IMIN', 'IMXD', 'CORR', 'CORD', 'CNTP', 'CNTN', 'CNTD', 'SUMP', 'SUMN', 'SUMD',
+        'VMA', 'VSTD', 'WVMA', 'VSUMP', 'VSUMN', 'VSUMD',
+    ]) }}
+{%- endmacro %}
+
+
+{% macro alpha158_feature_names() -%}
+    {#- The 158 Qlib names in the order Qlib returns them. -#}
+    {%- set names = [
+        'KMID', 'KLEN', 'KMID2', 'KUP', 'KUP2', 'KLOW', 'KLOW2', 'KSFT', 'KSFT2',
+        'OPEN0', 'HIGH0', 'LOW0', 'VWAP0',
+    ] -%}
+    {%- for operator in alpha158_rolling_operators() -%}
+        {%- for window in alpha158_windows() -%}
+            {%- do names.append(operator ~ window) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+
+{% macro alpha158_column_name(qlib_name) -%}
+    a158_{{ qlib_name | lower }}
+{%- endmacro %}
+
+
+{% macro alpha158_qlib_bars(bars) -%}
+    {#-
+        A SELECT over `bars` (code, trade_date, open, high, low, close, volume, turnover_value,
+        adj_factor: raw values, NULL on a no-trade day, the vendor's factor on its ex-date row)
+        returning, per code, the series Qlib's data layer would store for it:
+
+        - calendar = every trade_date present in `bars` (dump_bin's calendar is the union of the
+          dates of all instruments); a code's span runs from its first traded day to its last
+          bar row, every calendar day inside it is a row (dump_bin reindexes each instrument to
+          the calendar between its first and last date, missing days are NaN);
+        - a day with no close or with volume <= 0 is all-NaN (Qlib's collectors:
+          `df.loc[(volume <= 0) | isnan(volume), all columns] = nan`);
+        - prices split-adjusted and divided by the code's first close, volume adjusted and
+          multiplied by the first close (Qlib's collectors: `_manual_adj_data`), i.e.
+          $close(t) = close(t) / (close(first) * G(t)), $volume(t) = volume(t) * close(first) * G(t)
+          with G(t) = product of the factors after the first traded day up to t: only rows up to
+          t are used, so the series is point-in-time (a later split does not change it);
+        - $vwap = turnover value / volume, adjusted like a price.
+
+        Columns: code, trade_date, series_row_index (0 = first traded day), open, high, low,
+        close, vwap, volume.
+    -#}
+    select
+        dense_days.code,
+        dense_days.trade_date,
+        dense_days.series_row_index,
+        case when adjusted.is_valid then adjusted.open / adjusted.price_scale end as open,
+        case when adjusted.is_valid then adjusted.high / adjusted.price_scale end as high,
+        case when adjusted.is_valid then adjusted.low / adjusted.price_scale end as low,
+        case when adjusted.is_valid then adjusted.close / adjusted.price_scale end as close,
+        case
+            when adjusted.is_valid
+                then adjusted.turnover_value / adjusted.volume / adjusted.price_scale
+        end as vwap,
+        case when adjusted.is_valid then adjusted.volume * adjusted.price_scale end as volume
+
+    from (
+
+        select
+            spans.code,
+            calendar_days.trade_date,
+            calendar_days.calendar_index - spans.first_calendar_index as series_row_index
+
+        from (
+
+            select
+                bars_with_index.code,
+                min(bars_with_index.calendar_index) filter (
+                    where bars_with_index.close is not null and bars_with_index.volume > 0
+                ) as first_calendar_index,
+                max(bars_with_index.calendar_index) as last_calendar_index
+
+            from (
+
+                select
+                    bars.code,
+                    bars.close,
+                    bars.volume,
+                    calendar_days.calendar_index
+
+                from {{ bars }} as bars
+                inner join (
+                    select
+                        trade_date,
+                        row_number() over (order by trade_date) - 1 as calendar_index
+                    from (select distinct trade_date from {{ bars }})
+                ) as calendar_days
+                    on bars.trade_date = calendar_days.trade_date
+
+            ) as bars_with_index
+            group by bars_with_index.code
+
+        ) as spans
+        inner join (
+            select
+                trade_date,
+                row_number() over (order by trade_date) - 1 as calendar_index
+            from (select distinct trade_date from {{ bars }})
+        ) as calendar_days
+            on calendar_days.calendar_index between spans.first_calendar_index and spans.last_calendar_index
+
+    ) as dense_days
+    left join (
+
+        select
+            scaled.code,
+            scaled.trade_date,
+            scaled.open,
+            scaled.high,
+            scaled.low,
+            scaled.close,
+            scaled.volume,
+            scaled.turnover_value,
+            scaled.close is not null and scaled.volume > 0 as is_valid,
+            scaled.first_close * scaled.forward_factor as price_scale
+
+        from (
+
+            select
+                from_first_trade.*,
+                first_value(from_first_trade.close) over code_rows_so_far as first_close,
+                -- the first traded row's own factor applies to the rows before it: not here
+                product(
+                    case
+                        when from_first_trade.trade_date = from_first_trade.first_traded_date then 1.0
+                        else coalesce(from_first_trade.adj_factor, 1.0)
+                    end
+                ) over code_rows_so_far as forward_factor
+
+            from (
+
+                select
+                    bars.code,
+                    bars.trade_date,
+                    bars.open,
+                    bars.high,
+                    bars.low,
+                    bars.close,
+                    bars.volume,
+                    bars.turnover_value,
+                    bars.adj_factor,
+                    min(bars.trade_date) filter (
+                        where bars.close is not null and bars.volume > 0
+                    ) over (partition by bars.code) as first_traded_date
+
+                from {{ bars }} as bars
+
+            ) as from_first_trade
+            where from_first_trade.trade_date >= from_first_trade.first_traded_date
+            window code_rows_so_far as (
+                partition by from_first_trade.code
+                order by from_first_trade.trade_date
+                rows between unbounded preceding and current row
+            )
+
+        ) as scaled
+
+    ) as adjusted
+        on
+            dense_days.code = adjusted.code
+            and dense_days.trade_date = adjusted.trade_date
+{%- endmacro %}
+
+
+{% macro _alpha158_greater(left, right) -%}
+    {#- Qlib's Greater is np.maximum: NaN in, NaN out (DuckDB's greatest skips NULLs). -#}
+    case when ({{ left }}) is not null and ({{ right }}) is not null then greatest({{ left }}, {{ right }}) end
+{%- endmacro %}
+
+
+{% macro _alpha158_less(left, right) -%}
+    {#- Qlib's Less is np.minimum: NaN in, NaN out. -#}
+    case when ({{ left }}) is not null and ({{ right }}) is not null then least({{ left }}, {{ right }}) end
+{%- endmacro %}
+
+
+{% macro _alpha158_window_name(window) -%}
+    last_{{ window }}_rows
+{%- endmacro %}
+
+
+{% macro _alpha158_index_of_extreme(value, window, direction) -%}
+    {#-
+        Qlib's IdxMax/IdxMin: `rolling(N, min_periods=1).apply(lambda x: x.argmax() + 1, raw=True)`:
+        the 1-based position inside the window (the window starts at the code's first row while
+        fewer than N rows exist), first occurrence on ties; numpy's argmax/argmin return the first
+        NaN when the window holds one, and pandas gives NaN when the window has no value at all.
+    -#}
+    {%- set w = _alpha158_window_name(window) -%}
+    case
+        when count({{ value }}) over {{ w }} > 0
+            then coalesce(
+                min(series_row_index) filter (where {{ value }} is null) over {{ w }},
+                first_value(series_row_index order by {{ value }} {{ direction }}, series_row_index)
+                    over {{ w }}
+            ) - series_row_index + count(*) over {{ w }}
+    end
+{%- endmacro %}
+
+
+{% macro _alpha158_masked_corr(left, right, window) -%}
+    {#-
+        Qlib's Corr: pandas rolling corr (pairwise-complete rows), set to NaN where the rolling
+        std (min_periods=1) of either input is np.isclose to 0 with atol=2e-05.
+    -#}
+    {%- set w = _alpha158_window_name(window) -%}
+    case
+        when
+            regr_count({{ left }}, {{ right }}) over {{ w }} >= 2
+            and stddev_samp({{ left }}) over {{ w }} > 2e-05
+            and stddev_samp({{ right }}) over {{ w }} > 2e-05
+            then nullif(corr({{ left }}, {{ right }}) over {{ w }}, 'nan'::double)
+    end
+{%- endmacro %}
+
+
+{% macro _alpha158_rolling_column(operator, window) -%}
+    {%- set w = _alpha158_window_name(window) -%}
+    {%- if operator == 'ROC' -%}
+        lag(close, {{ window }}) over code_rows / close
+    {%- elif operator == 'MA' -%}
+        avg(close) over {{ w }} / close
+    {%- elif operator == 'STD' -%}
+        stddev_samp(close) over {{ w }} / close
+    {%- elif operator == 'BETA' -%}
+        case
+            when count(close) over {{ w }} >= 2
+                then regr_slope(close, series_row_index) over {{ w }} / close
+        end
+    {%- elif operator == 'RSQR' -%}
+        case
+            when count(close) over {{ w }} >= 2 and stddev_samp(close) over {{ w }} > 2e-05
+                then regr_r2(close, series_row_index) over {{ w }}
+        end
+    {%- elif operator == 'RESI' -%}
+        case
+            when count(close) over {{ w }} >= 2
+                then (
+                    close
+                    - regr_avgy(close, series_row_index) over {{ w }}
+                    - regr_slope(close, series_row_index) over {{ w }}
+                    * (series_row_index - regr_avgx(close, series_row_index) over {{ w }})
+                ) / close
+        end
+    {%- elif operator == 'MAX' -%}
+        max(high) over {{ w }} / close
+    {%- elif operator == 'MIN' -%}
+        min(low) over {{ w }} / close
+    {%- elif operator == 'QTLU' -%}
+        quantile_cont(close, 0.8) over {{ w }} / close
+    {%- elif operator == 'QTLD' -%}
+        quantile_cont(close, 0.2) over {{ w }} / close
+    {%- elif operator == 'RANK' -%}
+        -- pandas rolling rank(pct=True), ties averaged: (#less + (#equal + 1) / 2) / #values
+        case
+            when close is not null
+                then (
+                    rank(order by close asc nulls last) over {{ w }}
+                    + count(close) over {{ w }}
+                    - rank(order by close desc nulls last) over {{ w }}
+                    + 1
+                ) / 2 / count(close) over {{ w }}
+        end
+    {%- elif operator == 'RSV' -%}
+        (close - min(low) over {{ w }}) / (max(high) over {{ w }} - min(low) over {{ w }} + 1e-12)
+    {%- elif operator == 'IMAX' -%}
+        ({{ _alpha158_index_of_extreme('high', window, 'desc nulls last') }}) / {{ window }}
+    {%- elif operator == 'IMIN' -%}
+        ({{ _alpha158_index_of_extreme('low', window, 'asc nulls last') }}) / {{ window }}
+    {%- elif operator == 'IMXD' -%}
+        (
+            ({{ _alpha158_index_of_extreme('high', window, 'desc nulls last') }})
+            - ({{ _alpha158_index_of_extreme('low', window, 'asc nulls last') }})
+        ) / {{ window }}
+    {%- elif operator == 'CORR' -%}
+        {{ _alpha158_masked_corr('close', 'log_volume_plus_1', window) }}
+    {%- elif operator == 'CORD' -%}
+        {{ _alpha158_masked_corr('close_ratio', 'log_volume_ratio_plus_1', window) }}
+    {%- elif operator == 'CNTP' -%}
+        avg(is_close_up) over {{ w }}
+    {%- elif operator == 'CNTN' -%}
+        avg(is_close_down) over {{ w }}
+    {%- elif operator == 'CNTD' -%}
+        avg(is_close_up) over {{ w }} - avg(is_close_down) over {{ w }}
+    {%- elif operator == 'SUMP' -%}
+        sum(close_gain) over {{ w }} / (sum(close_abs_change) over {{ w }} + 1e-12)
+    {%- elif operator == 'SUMN' -%}
+        sum(close_loss) over {{ w }} / (sum(close_abs_change) over {{ w }} + 1e-12)
+    {%- elif operator == 'SUMD' -%}
+        (sum(close_gain) over {{ w }} - sum(close_loss) over {{ w }})
+        / (sum(close_abs_change) over {{ w }} + 1e-12)
+    {%- elif operator == 'VMA' -%}
+        avg(volume) over {{ w }} / (volume + 1e-12)
+    {%- elif operator == 'VSTD' -%}
+        stddev_samp(volume) over {{ w }} / (volume + 1e-12)
+    {%- elif operator == 'WVMA' -%}
+        stddev_samp(weighted_abs_return) over {{ w }} / (avg(weighted_abs_return) over {{ w }} + 1e-12)
+    {%- elif operator == 'VSUMP' -%}
+        sum(volume_gain) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
+    {%- elif operator == 'VSUMN' -%}
+        sum(volume_loss) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
+    {%- elif operator == 'VSUMD' -%}
+        (sum(volume_gain) over {{ w }} - sum(volume_loss) over {{ w }})
+        / (sum(volume_abs_change) over {{ w }} + 1e-12)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("alpha158: unknown rolling operator " ~ operator) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro alpha158_select_features(qlib_bars) -%}
+    {#-
+        A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
+        vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN) returning code,
+        trade_date, series_row_index and the 158 a158_* columns. One ordering per code: every
+        window is partitioned by code and ordered by series_row_index (ROWS frames; a frame is
+        cut at the code's first row, as pandas' rolling(N, min_periods=1) is).
+    -#}
+    select
+        code,
+        trade_date,
+        series_row_index,
+
+        -- k-bar (kbar)
+        (close - open) / open as a158_kmid,
+        (high - low) / open as a158_klen,
+        (close - open) / (high - low + 1e-12) as a158_kmid2,
+        (high - {{ _alpha158_greater('open', 'close') }}) / open as a158_kup,
+        (high - {{ _alpha158_greater('open', 'close') }}) / (high - low + 1e-12) as a158_kup2,
+        ({{ _alpha158_less('open', 'close') }} - low) / open as a158_klow,
+        ({{ _alpha158_less('open', 'close') }} - low) / (high - low + 1e-12) as a158_klow2,
+        (2 * close - high - low) / open as a158_ksft,
+        (2 * close - high - low) / (high - low + 1e-12) as a158_ksft2,
+
+        -- price (windows [0])
+        open / close as a158_open0,
+        high / close as a158_high0,
+        low / close as a158_low0,
+        vwap / close as a158_vwap0,
+
+        -- rolling: every operator over every window
+        {%- set rolling_columns = [] %}
+        {%- for operator in alpha158_rolling_operators() %}
+            {%- for window in alpha158_windows() %}
+                {%- do rolling_columns.append(
+                    _alpha158_rolling_column(operator, window) ~ ' as ' ~ alpha158_column_name(operator ~ window)
+                ) %}
+            {%- endfor %}
+        {%- endfor %}
+        {{ rolling_columns | join(',\n        ') }}
+
+    from (
+
+        select
+            *,
+            -- Qlib compares NaN as False: a missing day counts as "not up" / "not down"
+            case when close > lag(close, 1) over code_rows then 1.0 else 0.0 end as is_close_up,
+            case when close < lag(close, 1) over code_rows then 1.0 else 0.0 end as is_close_down,
+            {{ _alpha158_greater('close - lag(close, 1) over code_rows', '0') }} as close_gain,
+            {{ _alpha158_greater('lag(close, 1) over code_rows - close', '0') }} as close_loss,
+            abs(close - lag(close, 1) over code_rows) as close_abs_change,
+            {{ _alpha158_greater('volume - lag(volume, 1) over code_rows', '0') }} as volume_gain,
+            {{ _alpha158_greater('lag(volume, 1) over code_rows - volume', '0') }} as volume_loss,
+            abs(volume - lag(volume, 1) over code_rows) as volume_abs_change,
+            abs(close / lag(close, 1) over code_rows - 1) * volume as weighted_abs_return,
+            ln(volume + 1) as log_volume_plus_1,
+            close / lag(close, 1) over code_rows as close_ratio,
+            ln(volume / lag(volume, 1) over code_rows + 1) as log_volume_ratio_plus_1
+
+        from {{ qlib_bars }}
+        window code_rows as (partition by code order by series_row_index)
+
+    )
+    window
+        code_rows as (partition by code order by series_row_index),
+        {%- for window in alpha158_windows() %}
+        {{ _alpha158_window_name(window) }} as (
+            partition by code order by series_row_index rows between {{ window - 1 }} preceding and current row
+        ){% if not loop.last %},{% endif %}
+        {%- endfor %}
+{%- endmacro %}

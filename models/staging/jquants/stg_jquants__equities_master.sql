@@ -1,0 +1,57 @@
+with
+
+source as (
+
+    select * from {{ source('jquants', 'equities_master') }}
+    where {{ as_known_at_predicate('_ingested_at') }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        cast(code as varchar) as code,
+        cast(date as date) as snapshot_date,
+
+        -- names
+        cast(co_name as varchar) as company_name,
+        cast(co_name_en as varchar) as company_name_en,
+
+        -- classifications (codes are text)
+        cast(s17 as varchar) as sector17_code,
+        cast(s17_nm as varchar) as sector17_name,
+        cast(s33 as varchar) as sector33_code,
+        cast(s33_nm as varchar) as sector33_name,
+        cast(scale_cat as varchar) as scale_category,
+        cast(mkt as varchar) as market_code,
+        cast(mkt_nm as varchar) as market_name,
+        cast(mrgn as varchar) as margin_code,
+        cast(mrgn_nm as varchar) as margin_name,
+
+        -- lineage
+        cast(_ingested_at as timestamptz) as ingested_at,
+        cast(_dlt_load_id as varchar) as dlt_load_id,
+        cast(_dlt_id as varchar) as dlt_id
+
+    from source
+
+),
+
+latest_version as (
+
+    select * from renamed
+    qualify row_number() over (
+        partition by code, snapshot_date
+        order by ingested_at desc, dlt_load_id desc, dlt_id desc
+    ) = 1
+
+),
+
+final as (
+
+    select * exclude (dlt_id) from latest_version
+
+)
+
+select * from final
