@@ -231,6 +231,21 @@
 {%- endmacro %}
 
 
+{% macro _alpha158_rolling_std(value, window) -%}
+    {#-
+        pandas' rolling std (ddof=1): NaN below two values, and exactly 0 when every value in the
+        window is the same (pandas counts consecutive equal values to remove floating-point
+        residue, GH#42064); DuckDB's windowed stddev_samp leaves ~1e-9 of residue there.
+    -#}
+    {%- set w = _alpha158_window_name(window) -%}
+    case
+        when count({{ value }}) over {{ w }} >= 2 and max({{ value }}) over {{ w }} = min({{ value }}) over {{ w }}
+            then 0.0
+        else stddev_samp({{ value }}) over {{ w }}
+    end
+{%- endmacro %}
+
+
 {% macro _alpha158_masked_corr(left, right, window) -%}
     {#-
         Qlib's Corr: pandas rolling corr (pairwise-complete rows), set to NaN where the rolling
@@ -254,7 +269,7 @@
     {%- elif operator == 'MA' -%}
         avg(close) over {{ w }} / close
     {%- elif operator == 'STD' -%}
-        stddev_samp(close) over {{ w }} / close
+        ({{ _alpha158_rolling_std('close', window) }}) / close
     {%- elif operator == 'BETA' -%}
         case
             when count(close) over {{ w }} >= 2
@@ -325,9 +340,10 @@
     {%- elif operator == 'VMA' -%}
         avg(volume) over {{ w }} / (volume + 1e-12)
     {%- elif operator == 'VSTD' -%}
-        stddev_samp(volume) over {{ w }} / (volume + 1e-12)
+        ({{ _alpha158_rolling_std('volume', window) }}) / (volume + 1e-12)
     {%- elif operator == 'WVMA' -%}
-        stddev_samp(weighted_abs_return) over {{ w }} / (avg(weighted_abs_return) over {{ w }} + 1e-12)
+        ({{ _alpha158_rolling_std('weighted_abs_return', window) }})
+        / (avg(weighted_abs_return) over {{ w }} + 1e-12)
     {%- elif operator == 'VSUMP' -%}
         sum(volume_gain) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
     {%- elif operator == 'VSUMN' -%}
