@@ -52,6 +52,21 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def release_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in this process after an invocation.
+
+    Otherwise the file stays locked with dbt's configuration, and the publish step (read-only) or the
+    analyst snapshot cannot open it ("same database file with a different configuration").
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        if env is not None:
+            env.close()
+            DuckDBConnectionManager._ENV = None
+
+
 def run_dbt(settings: Settings, args: list[str], dbt_vars: dict | None = None) -> DbtResult:
     """Invoke `dbt <args>` against this project with the settings' lake and DuckDB file."""
     from dbt.cli.main import dbtRunner
@@ -70,7 +85,10 @@ def run_dbt(settings: Settings, args: list[str], dbt_vars: dict | None = None) -
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     started = time.monotonic()
-    res = dbtRunner().invoke(command)
+    try:
+        res = dbtRunner().invoke(command)
+    finally:
+        release_duckdb()
     result = DbtResult(success=bool(res.success), command=command, seconds=time.monotonic() - started)
     if res.exception is not None:
         result.error = str(res.exception)
