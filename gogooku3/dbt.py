@@ -75,6 +75,8 @@ def run_dbt(settings: Settings, args: list[str], dbt_vars: dict | None = None) -
     target = "prod" if settings.lake_is_s3 else "dev"
     command = [
         *args,
+        "--log-level",
+        os.environ.get("GOGOOKU3_DBT_LOG_LEVEL", "warn"),  # stdout stays one screen; logs/dbt.log has it all
         "--project-dir",
         str(PROJECT_ROOT),
         "--profiles-dir",
