@@ -102,6 +102,25 @@ def api_endpoint(settings: Settings, end: dt.date) -> Iterator[tuple[str, str, b
         yield server.base_url, key, True
 
 
+def client_options() -> dict:
+    """Retry/pacing knobs of the API client from the environment (defaults suit production)."""
+    import os
+
+    options: dict = {}
+    for name, key, cast in (
+        ("JQUANTS_MAX_ATTEMPTS", "max_attempts", int),
+        ("JQUANTS_BACKOFF_SECONDS", "backoff_base_seconds", float),
+        ("JQUANTS_RATE_LIMIT_WAIT_SECONDS", "rate_limit_wait_seconds", float),
+    ):
+        value = os.environ.get(name)
+        if value:
+            try:
+                options[key] = cast(value)
+            except ValueError as exc:
+                raise SettingsError(f"{name} must be a number, got {value!r}") from exc
+    return options
+
+
 def ingest_range(settings: Settings, target: dt.date, start: dt.date | None) -> tuple[dt.date, dt.date]:
     """From the last loaded day (minus a lookback for vendor corrections), or the history start."""
     from gogooku3.lake import max_raw_date
@@ -199,7 +218,7 @@ def run_cycle(
                 log.info("ingest %s … %s", start, target)
                 result.ingest = run_ingest(
                     settings, start, target, base_url=base_url, api_key=api_key,
-                    pipelines_dir=settings.pipelines_dir,
+                    pipelines_dir=settings.pipelines_dir, client_kwargs=client_options(),
                 )
             result.steps["ingest"] = time.monotonic() - t0
             record_ledger(store, settings, result.ingest, start, target)
