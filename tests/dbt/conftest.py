@@ -4,18 +4,21 @@ from real Parquet lakes under tmp paths.
 dbt invocations cost seconds each, so the builds are session fixtures that the tests share:
 `fixture_builds` plays the daily cycle on the pyarrow fixture lake (tests/dbt/fixture_lake.py):
 a first build as known at a cut-off, an incremental build with everything, a re-run, and a full
-refresh of the mart, keeping a snapshot of what each step produced.
+refresh of the mart, keeping a snapshot of what each step produced. `simulator_builds` does the
+same on a lake written by the real ingest from the bundled J-Quants simulator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 import pytest
 
 import fixture_lake
-from dbt_harness import DbtProject
+import simulated_lake as sim
+from dbt_harness import DbtProject, environment
 
 # First build: everything fetched up to 2020-10-05 18:00 JST (before the vendor's correction of
 # 13010 on that date was fetched, before 72030's split).
@@ -40,7 +43,7 @@ class FixtureBuilds:
 
 
 def mart_snapshot(project: DbtProject) -> pd.DataFrame:
-    return project.query("select * from marts.ml_features order by code, trade_date")
+    return project.query("select * from main_marts.ml_features order by code, trade_date")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +54,7 @@ def fixture_builds(tmp_path_factory: pytest.TempPathFactory) -> FixtureBuilds:
 
     first = project.dbt("build", dbt_vars={"as_known_at": FIRST_CUT})
     first_features = mart_snapshot(project)
-    first_bars = project.query("select * from staging.stg_jquants__daily_bars order by code, trade_date")
+    first_bars = project.query("select * from main_staging.stg_jquants__daily_bars order by code, trade_date")
 
     incremental = project.dbt("build")
     incremental_features = mart_snapshot(project)
@@ -74,4 +77,50 @@ def fixture_builds(tmp_path_factory: pytest.TempPathFactory) -> FixtureBuilds:
         rerun_build=rerun,
         counts_after_rerun=counts_rerun,
         full_refresh_features=full_refresh_features,
+    )
+
+
+# --------------------------------------------------------------------------- the real ingest
+@dataclass
+class SimulatorBuilds:
+    project: DbtProject
+    market: object  # ingest.simulator.Market as known at sim.SIMULATOR_SECOND_END
+    first_features: pd.DataFrame
+    incremental_build: object
+    incremental_features: pd.DataFrame
+    full_refresh_features: pd.DataFrame
+
+
+@pytest.fixture(scope="session")
+def simulator_builds(tmp_path_factory: pytest.TempPathFactory) -> SimulatorBuilds:
+    simulator = pytest.importorskip("ingest.simulator")
+    pipeline = pytest.importorskip("ingest.pipeline")
+    from ingest.settings import get_settings
+
+    workdir = tmp_path_factory.mktemp("dbt_simulator_lake")
+    project = DbtProject(workdir=workdir, lake_url=str(workdir / "lake"))
+    ingest_env = {**project.env(), "DLT_PIPELINES_DIR": str(workdir / "dlt"), "GOGOOKU3_NO_DOTENV": "1"}
+
+    def ingest(end: dt.date, start: dt.date):
+        market = simulator.Market(seed=sim.SIMULATOR_SEED, n_codes=sim.SIMULATOR_CODES, start=sim.SIMULATOR_START, end=end)
+        with environment(ingest_env), simulator.SimulatorServer(market, api_key=sim.SIMULATOR_KEY) as server:
+            pipeline.run_ingest(get_settings(), start, end, base_url=server.base_url, api_key=sim.SIMULATOR_KEY)
+        return market
+
+    ingest(sim.SIMULATOR_FIRST_END, sim.SIMULATOR_START)
+    project.dbt("build")
+    first_features = mart_snapshot(project)
+
+    market = ingest(sim.SIMULATOR_SECOND_END, sim.SIMULATOR_FIRST_END - dt.timedelta(days=7))
+    incremental = project.dbt("build")
+    incremental_features = mart_snapshot(project)
+
+    project.dbt("run", "--select", "ml_features", "--full-refresh")
+    return SimulatorBuilds(
+        project=project,
+        market=market,
+        first_features=first_features,
+        incremental_build=incremental,
+        incremental_features=incremental_features,
+        full_refresh_features=mart_snapshot(project),
     )

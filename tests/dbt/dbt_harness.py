@@ -17,14 +17,14 @@ import pandas as pd
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROFILES_DIR = PROJECT_DIR / "profiles"
 MODEL_TABLES = {
-    "stg_jquants__daily_bars": "staging",
-    "stg_jquants__equities_master": "staging",
-    "stg_jquants__trading_calendar": "staging",
-    "stg_jquants__topix": "staging",
-    "int_trading_calendar": "intermediate",
-    "int_prices_adjusted": "intermediate",
-    "int_features_price": "intermediate",
-    "ml_features": "marts",
+    "stg_jquants__daily_bars": "main_staging",
+    "stg_jquants__equities_master": "main_staging",
+    "stg_jquants__trading_calendar": "main_staging",
+    "stg_jquants__topix": "main_staging",
+    "int_trading_calendar": "main_intermediate",
+    "int_prices_adjusted": "main_intermediate",
+    "int_features_price": "main_intermediate",
+    "ml_features": "main_marts",
 }
 
 
@@ -64,6 +64,7 @@ class DbtProject:
     lake_url: str
     target: str = "dev"
     extra_env: dict[str, str] = field(default_factory=dict)
+    filesystems: list = field(default_factory=list)  # fsspec filesystems `query` needs (S3 lake)
 
     @property
     def duckdb_path(self) -> Path:
@@ -106,6 +107,8 @@ class DbtProject:
 
     def query(self, sql: str) -> pd.DataFrame:
         con = duckdb.connect(str(self.duckdb_path), read_only=True)
+        for filesystem in self.filesystems:
+            con.register_filesystem(filesystem)
         try:
             with warnings.catch_warnings():  # duckdb 1.5's .df() uses a pandas 3 deprecated keyword
                 warnings.simplefilter("ignore", DeprecationWarning)

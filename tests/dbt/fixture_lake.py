@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 CALENDAR_START = dt.date(2020, 6, 1)
 CALENDAR_END = dt.date(2021, 2, 26)
 BARS_END = dt.date(2021, 1, 29)
+CALENDAR_FETCHED = dt.date(2020, 5, 29)
 BACKFILL_FETCHED = dt.date(2020, 9, 30)
 OUTAGE = dt.date(2020, 10, 1)
 TSE_HOLIDAYS = {  # national holidays in range, plus the Dec 31 - Jan 3 year-end closure
@@ -151,6 +152,7 @@ class Market:
         if (code, day) == CORRECTED and fetched_on == day:
             raw["c"] += 10.0  # a vendor error, corrected on the next fetch
         later = self.later_factor(code, day, known_on=fetched_on)
+        factor = SPLITS.get(code, {}).get(day, 1.0)
         adj = {}
         for name in ("o", "h", "l", "c", "vo"):
             value = raw[name]
@@ -166,8 +168,9 @@ class Market:
             **raw,
             "ul": "1" if day in LIMIT_UP.get(code, set()) else "0",
             "ll": "1" if day in LIMIT_DOWN.get(code, set()) else "0",
-            "adj_factor": SPLITS.get(code, {}).get(day, 1.0),
+            "adj_factor": factor,
             **adj,
+            "ex_rt": None if factor == 1.0 else ("1" if factor < 1 else "2"),
         }
 
 
@@ -175,10 +178,11 @@ SCHEMAS = {
     "daily_bars": [("date", pa.date32()), ("code", pa.string())]
     + [(c, pa.float64()) for c in ("o", "h", "l", "c", "vo", "va")]
     + [("ul", pa.string()), ("ll", pa.string())]
-    + [(c, pa.float64()) for c in ("adj_factor", "adj_o", "adj_h", "adj_l", "adj_c", "adj_vo")],
+    + [(c, pa.float64()) for c in ("adj_factor", "adj_o", "adj_h", "adj_l", "adj_c", "adj_vo")]
+    + [("ex_rt", pa.string())],
     "equities_master": [("date", pa.date32()), ("code", pa.string())]
     + [(c, pa.string()) for c in ("co_name", "co_name_en", "s17", "s17_nm", "s33", "s33_nm")]
-    + [(c, pa.string()) for c in ("scale_cat", "mkt", "mkt_nm", "mrgn", "mrgn_nm")],
+    + [(c, pa.string()) for c in ("scale_cat", "mkt", "mkt_nm", "mrgn", "mrgn_nm", "prod_cat")],
     "trading_calendar": [("date", pa.date32()), ("hol_div", pa.string())],
     "topix": [("date", pa.date32())] + [(c, pa.float64()) for c in ("o", "h", "l", "c")],
     "ingest_quarantine": [(c, pa.string()) for c in ("dataset", "endpoint", "reason", "raw_record")],
@@ -217,7 +221,7 @@ def master_row(code: str, day: dt.date) -> dict:
         "date": day, "code": code, "co_name": f"銘柄{code}", "co_name_en": f"Issue {code}",
         "s17": "1", "s17_nm": "食品", "s33": "0050", "s33_nm": "水産・農林業",
         "scale_cat": "TOPIX Small 1", "mkt": "0111", "mkt_nm": "プライム",
-        "mrgn": "1", "mrgn_nm": "信用",
+        "mrgn": "1", "mrgn_nm": "信用", "prod_cat": None,
     }  # fmt: skip
 
 
@@ -237,7 +241,7 @@ def write_lake(root: Path, codes: tuple[str, ...] = CODES) -> Market:
     writer.write(
         "trading_calendar",
         [{"date": d, "hol_div": "1" if is_business_day(d) else "0"} for d in calendar_dates()],
-        fetched_at(CALENDAR_START - dt.timedelta(days=3)),
+        fetched_at(CALENDAR_FETCHED),
     )
 
     def load(fetch_day: dt.date, dates: list[dt.date], load_codes: tuple[str, ...] = codes, later: int = 0) -> None:

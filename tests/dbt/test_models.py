@@ -33,7 +33,7 @@ def test_staging_keeps_the_latest_version_as_known_at_the_cut(fixture_builds):
     assert first["trade_date"].max().date() == D(2020, 10, 5)  # nothing after the cut
 
     now = fixture_builds.project.query(
-        f"select close from staging.stg_jquants__daily_bars where code = '{code}' and trade_date = '{day}'"
+        f"select close from main_staging.stg_jquants__daily_bars where code = '{code}' and trade_date = '{day}'"
     )
     assert now["close"].tolist() == [raw_close]  # corrected by the next day's re-fetch
 
@@ -53,7 +53,7 @@ def test_vendor_correction_inside_the_lookback_reaches_the_mart(fixture_builds):
 def test_adjusted_prices_equal_the_ground_truth(fixture_builds, code, ex_date, factor):
     market = fixture_builds.market
     rows = fixture_builds.project.query(
-        f"select * from intermediate.int_prices_adjusted where code = '{code}' order by trade_date"
+        f"select * from main_intermediate.int_prices_adjusted where code = '{code}' order by trade_date"
     )
     rows["day"] = rows["trade_date"].dt.date
     assert len(rows) == len(market.business_days())
@@ -76,7 +76,7 @@ def test_adjusted_prices_equal_the_ground_truth(fixture_builds, code, ex_date, f
 
 
 def test_adjusted_close_rounds_to_the_vendor_value_where_the_vendor_value_is_current(fixture_builds):
-    rows = fixture_builds.project.query("select * from intermediate.int_prices_adjusted where is_traded")
+    rows = fixture_builds.project.query("select * from main_intermediate.int_prices_adjusted where is_traded")
     current = rows[rows["has_current_vendor_adjustment"]]
     assert len(current) > 0.7 * len(rows)
     assert (np.abs(current["adj_close"].round(1) - current["vendor_adj_close"]) < 1e-9).all()
@@ -93,7 +93,7 @@ def test_adjusted_close_rounds_to_the_vendor_value_where_the_vendor_value_is_cur
 
 def test_no_trade_days_carry_the_last_adjusted_close(fixture_builds):
     rows = fixture_builds.project.query(
-        "select * from intermediate.int_prices_adjusted order by code, trade_date"
+        "select * from main_intermediate.int_prices_adjusted order by code, trade_date"
     )
     outage = rows[rows["trade_date"] == "2020-10-01"]
     assert len(outage) == len(fixture_lake.CODES) and not outage["is_traded"].any()
@@ -111,7 +111,7 @@ def test_no_trade_days_carry_the_last_adjusted_close(fixture_builds):
 
 def test_limit_flags(fixture_builds):
     rows = fixture_builds.project.query(
-        "select trade_date, hit_upper_limit, hit_lower_limit from intermediate.int_prices_adjusted where code = '86970'"
+        "select trade_date, hit_upper_limit, hit_lower_limit from main_intermediate.int_prices_adjusted where code = '86970'"
     )
     assert set(rows.loc[rows["hit_upper_limit"], "trade_date"].dt.date) == fixture_lake.LIMIT_UP["86970"]
     assert set(rows.loc[rows["hit_lower_limit"], "trade_date"].dt.date) == fixture_lake.LIMIT_DOWN["86970"]
@@ -135,7 +135,7 @@ def ground_truth_bars(market: fixture_lake.Market) -> pd.DataFrame:
 def test_features_equal_an_independent_implementation(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
     project = fixture_builds.project
-    assert_frames_close(project.query("select * from intermediate.int_features_price"), expected, FEATURES)
+    assert_frames_close(project.query("select * from main_intermediate.int_features_price"), expected, FEATURES)
     assert_frames_close(fixture_builds.incremental_features, expected, FEATURES)
     # NULL exactly during warm-up, defined after it
     assert expected.loc[expected["t"] >= 60, list(FEATURES)].notna().all().all()
@@ -143,7 +143,7 @@ def test_features_equal_an_independent_implementation(fixture_builds):
 
 def test_sma_equals_talib_on_the_adjusted_series(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
-    features = fixture_builds.project.query("select * from intermediate.int_features_price")
+    features = fixture_builds.project.query("select * from main_intermediate.int_features_price")
     merged = expected[["code", "trade_date", "adjusted_close", "factor"]].merge(features, on=["code", "trade_date"])
     for _, group in merged.sort_values(["code", "trade_date"]).groupby("code"):
         for n in (5, 20, 60):
@@ -156,7 +156,7 @@ def test_sma_equals_talib_on_the_adjusted_series(fixture_builds):
 def test_level_features_are_what_was_computable_on_their_date(fixture_builds, code):
     """sma_* on date D equals the SMA over the data known at D, adjusted with the splits known at D."""
     market = fixture_builds.market
-    features = fixture_builds.project.query(f"select * from marts.ml_features where code = '{code}'")
+    features = fixture_builds.project.query(f"select * from main_marts.ml_features where code = '{code}'")
     features["day"] = features["trade_date"].dt.date
     days = [d for d in market.business_days() if (code, d) in market.bars]
     checked = 0
@@ -202,7 +202,7 @@ def test_features_of_a_code_do_not_depend_on_other_codes(fixture_builds, tmp_pat
     fixture_lake.write_lake(tmp_path / "lake", codes=(code,))
     alone = DbtProject(workdir=tmp_path, lake_url=str(tmp_path / "lake"))
     alone.dbt("run", "--select", "+int_features_price")
-    solo = alone.query("select * from intermediate.int_features_price")
-    together = fixture_builds.project.query(f"select * from intermediate.int_features_price where code = '{code}'")
+    solo = alone.query("select * from main_intermediate.int_features_price")
+    together = fixture_builds.project.query(f"select * from main_intermediate.int_features_price where code = '{code}'")
     assert set(solo["code"]) == {code}
     assert_frames_close(solo, together, FEATURES, atol=0, rtol=0)

@@ -40,6 +40,12 @@ factored as (
         -- to the rows before it. A product (not exp ∘ sum ∘ ln) keeps 0.5, 0.25, 5 … exact.
         coalesce(product(coalesce(adj_factor, 1.0)) over later_rows, 1.0)
             as cumulative_adj_factor,
+        -- volumes follow splits and reverse splits, not rights issues (ExRT "3")
+        coalesce(
+            product(case when ex_rights_type = '3' then 1.0 else coalesce(adj_factor, 1.0) end)
+                over later_rows,
+            1.0
+        ) as cumulative_volume_adj_factor,
 
         -- the load that last fetched a later split row (NULL: no later split)
         max(case when adj_factor != 1 then load_started_at end) over later_rows
@@ -71,12 +77,14 @@ adjusted as (
         coalesce(hit_lower_limit, false) as hit_lower_limit,
 
         adj_factor,
+        ex_rights_type,
         cumulative_adj_factor,
+        cumulative_volume_adj_factor,
         open * cumulative_adj_factor as adj_open,
         high * cumulative_adj_factor as adj_high,
         low * cumulative_adj_factor as adj_low,
         close * cumulative_adj_factor as adj_close,
-        volume / cumulative_adj_factor as adj_volume,
+        volume / cumulative_volume_adj_factor as adj_volume,
 
         vendor_adj_open,
         vendor_adj_high,

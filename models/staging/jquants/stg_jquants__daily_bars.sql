@@ -26,8 +26,10 @@ renamed as (
         cast(ul as varchar) = '1' as hit_upper_limit,
         cast(ll as varchar) = '1' as hit_lower_limit,
 
-        -- split adjustment: the factor sits on the ex-date row
+        -- split adjustment: the factor sits on the ex-date row; its kind when the vendor says
+        -- ("1" split, "2" reverse split, "3" rights issue)
         cast(adj_factor as double) as adj_factor,
+        cast(ex_rt as varchar) as ex_rights_type,
 
         -- the vendor's adjusted values, kept for reconciliation only
         cast(adj_o as double) as vendor_adj_open,

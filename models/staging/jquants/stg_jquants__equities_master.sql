@@ -28,6 +28,7 @@ renamed as (
         cast(mkt_nm as varchar) as market_name,
         cast(mrgn as varchar) as margin_code,
         cast(mrgn_nm as varchar) as margin_name,
+        cast(prod_cat as varchar) as product_category,
 
         -- lineage
         cast(_ingested_at as timestamptz) as ingested_at,
