@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
+import os
 import secrets
 import sys
 import time
@@ -29,6 +30,8 @@ JST = ZoneInfo("Asia/Tokyo")
 BARS_PUBLISHED_AT = dt.time(16, 30)  # daily bars / TOPIX are published ~16:30 JST
 INGEST_LOOKBACK_DAYS = 7  # calendar days re-fetched before the last loaded date (vendor corrections)
 SIMULATOR_SEED = 42
+# A long range is loaded window by window: a crash keeps the windows already loaded.
+INGEST_CHUNK_DAYS = int(os.environ.get("INGEST_CHUNK_DAYS", "31"))
 
 log = logging.getLogger("gogooku3")
 
@@ -219,6 +222,7 @@ def run_cycle(
                 result.ingest = run_ingest(
                     settings, start, target, base_url=base_url, api_key=api_key,
                     pipelines_dir=settings.pipelines_dir, client_kwargs=client_options(),
+                    chunk_days=INGEST_CHUNK_DAYS,
                 )
             result.steps["ingest"] = time.monotonic() - t0
             record_ledger(store, settings, result.ingest, start, target)
