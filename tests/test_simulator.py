@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 import subprocess
 import sys
@@ -516,3 +517,326 @@ def test_cli_serves_until_stopped() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# ================================================================ phase 2: every dataset, point in time
+INVESTOR_GROUPS = ("Prop", "Brk", "Tot", "Ind", "Frgn", "SecCo", "InvTr", "BusCo", "OthCo", "InsCo", "Bank",
+                   "TrstBnk", "OthFin")  # fmt: skip
+
+
+def plain(value):
+    """A wire value back to the ground truth's form: numeric strings → float, dates stay ISO text."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def frame_as_wire(frame: pd.DataFrame) -> list[dict]:
+    """Ground-truth rows in wire form (dates ISO, NaN → None)."""
+
+    def wire(value):
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return None if isinstance(value, float) and np.isnan(value) else value
+
+    return [{k: wire(v) for k, v in record.items()} for record in frame.to_dict("records")]
+
+
+def same_rows(served: list[dict], truth: pd.DataFrame, blank=None) -> None:
+    expected = frame_as_wire(truth)
+    assert len(served) == len(expected)
+    for got, want in zip(served, expected, strict=True):
+        normalised = {k: (None if v == blank and blank is not None else plain(v)) for k, v in got.items()}
+        want = {k: (None if v == blank and blank is not None else plain(v)) for k, v in want.items()}
+        assert normalised == want
+
+
+def fourth_business_day_of_next_week(calendar: dict, end: dt.date) -> dt.date:
+    day = end + dt.timedelta(days=7 - end.weekday())
+    count = 0
+    while True:
+        if calendar.get(day, "1" if day.year > 2027 else "0") == "1":
+            count += 1
+            if count == 4:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def test_investor_types_shape_sections_and_publication(server: SimulatorServer, market: Market) -> None:
+    frame = market.investor_types_frame()
+    assert list(frame.columns[:4]) == ["PubDate", "StDate", "EnDate", "Section"]
+    assert len(frame.columns) == 4 + 13 * 4
+    old = frame[frame["StDate"] < dt.date(2022, 4, 4)]
+    new = frame[frame["StDate"] >= dt.date(2022, 4, 4)]
+    assert set(old["Section"]) == {"TSE1st", "TSE2nd", "TSEMothers", "TSEJASDAQ", "TokyoNagoya"}
+    assert set(new["Section"]) == {"TSEPrime", "TSEStandard", "TSEGrowth", "TokyoNagoya"}
+    calendar = dict(zip(market.calendar()["Date"], market.calendar()["HolDiv"], strict=True))
+    firsts = frame.drop_duplicates(["Section", "StDate", "EnDate"], keep="first")
+    for row in firsts.sample(60, random_state=1).itertuples():
+        assert row.StDate.isocalendar()[:2] == row.EnDate.isocalendar()[:2]
+        assert row.PubDate == fourth_business_day_of_next_week(calendar, row.EnDate)
+    assert frame["PubDate"].max() <= market.end and frame["StDate"].min() >= market.start
+    for g in INVESTOR_GROUPS:
+        assert (frame[f"{g}Tot"] == frame[f"{g}Sell"] + frame[f"{g}Buy"]).all()
+        assert (frame[f"{g}Bal"] == frame[f"{g}Buy"] - frame[f"{g}Sell"]).all()
+    clients = INVESTOR_GROUPS[3:]
+    assert (frame["BrkSell"] == sum(frame[f"{g}Sell"] for g in clients)).all()
+    assert (frame["TotBuy"] == frame["PropBuy"] + frame["BrkBuy"]).all()
+    assert (frame["TotSell"] > 0).all()
+
+
+def test_investor_types_revisions_are_new_rows(market: Market) -> None:
+    frame = market.investor_types_frame()
+    key = ["Section", "StDate", "EnDate"]
+    revised = frame[frame.duplicated(key, keep=False)]
+    assert len(revised) > 10 and (revised["StDate"] >= dt.date(2023, 4, 3)).all()
+    for _, rows in revised.groupby(key):
+        assert rows["PubDate"].is_unique and rows["PubDate"].is_monotonic_increasing
+    earlier = Market(seed=7, n_codes=12, end="2024-06-28").investor_types_frame()
+    expected = frame[frame["PubDate"] <= dt.date(2024, 6, 28)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(earlier, expected)
+
+
+def test_investor_types_endpoint(server: SimulatorServer, market: Market) -> None:
+    query = {"section": "TSEPrime", "from": "2024-01-01", "to": "20240331"}
+    served = fetch_all(server, "/equities/investor-types", **query)
+    frame = market.investor_types_frame()
+    truth = frame[(frame["Section"] == "TSEPrime") & (frame["PubDate"] >= dt.date(2024, 1, 1))
+                  & (frame["PubDate"] <= dt.date(2024, 3, 31))]  # fmt: skip
+    same_rows(served, truth)
+    assert call(server, "/equities/investor-types", section="TSE3rd")[0] == 400
+
+
+def test_dividends_notices(server: SimulatorServer, market: Market) -> None:
+    frame = market.dividends_frame()
+    assert list(frame.columns[:5]) == ["PubDate", "PubTime", "Code", "RefNo", "StatCode"]
+    assert set(frame["StatCode"]) == {"1", "2", "3"} and set(frame["FRCode"]) == {"1", "2"}
+    assert set(frame["IFCode"]) <= {"1", "2"}
+    rates = frame["DivRate"]
+    assert {type(v) for v in rates} == {float, str} and {v for v in rates if isinstance(v, str)} == {"-", ""}
+    assert (frame.loc[frame["StatCode"] == "3", "DivRate"] == "").all()
+    assert frame["RefNo"].is_unique
+    by_ref = frame.set_index("RefNo")
+    follow = frame[frame["StatCode"] != "1"]
+    for row in follow.itertuples():
+        original = by_ref.loc[row.CARefNo]
+        assert original["StatCode"] == "1" and original["FRCode"] == "2" and original["Code"] == row.Code
+        assert original["PubDate"] < row.PubDate
+    new = frame[frame["StatCode"] == "1"]
+    assert (new["CARefNo"] == new["RefNo"]).all()
+    listings = market.listings().set_index("Code")
+    for row in frame.itertuples():
+        assert listings.loc[row.Code, "ListedDate"] <= row.PubDate <= market.end
+        delisted = listings.loc[row.Code, "DelistedDate"]
+        assert delisted is None or pd.isna(delisted) or row.PubDate <= delisted
+    calendar = dict(zip(market.calendar()["Date"], market.calendar()["HolDiv"], strict=True))
+    for row in frame[frame["RecDate"] > "2019-02"].sample(40, random_state=2).itertuples():
+        act, ex = dt.date.fromisoformat(row.ActRecDate), dt.date.fromisoformat(row.ExDate)
+        gap = [
+            d for d in (ex + dt.timedelta(days=k) for k in range(1, 10)) if d <= act and calendar[d] == "1"
+        ]
+        assert len(gap) == (1 if act >= dt.date(2019, 7, 16) else 2), row
+        assert act <= dt.date.fromisoformat(row.RecDate) and row.IFTerm == row.RecDate[:7]
+
+
+def test_dividends_endpoint(server: SimulatorServer, market: Market) -> None:
+    assert call(server, "/fins/dividend")[0] == 400
+    assert call(server, "/fins/dividend", **{"from": "2024-01-01"})[0] == 400
+    frame = market.dividends_frame()
+    code = frame["Code"].value_counts().index[0]
+    served = fetch_all(server, "/fins/dividend", code=code[:4], **{"from": "2021-01-01", "to": "2024-12-31"})
+    truth = frame[(frame["Code"] == code) & (frame["PubDate"] >= dt.date(2021, 1, 1))
+                  & (frame["PubDate"] <= dt.date(2024, 12, 31))]  # fmt: skip
+    same_rows(served, truth)
+    day = frame["PubDate"].iloc[len(frame) // 2]
+    by_date = fetch_all(server, "/fins/dividend", date=day.isoformat())
+    assert {r["RefNo"] for r in by_date} == set(frame.loc[frame["PubDate"] == day, "RefNo"])
+    every = fetch_all(server, "/fins/dividend", code=code)
+    assert {r["DivRate"] for r in every if isinstance(r["DivRate"], str)} <= {"-", ""} | {
+        str(float(v)) for v in frame["DivRate"] if not isinstance(v, str)}  # fmt: skip
+
+
+def test_fin_summary(server: SimulatorServer, market: Market) -> None:
+    frame = market.fin_summary_frame()
+    assert list(frame.columns[:6]) == ["DiscDate", "DiscTime", "Code", "DiscNo", "DocType", "CurPerType"]
+    assert frame["DiscNo"].is_unique and frame["DiscNo"].is_monotonic_increasing
+    assert (frame["DiscDate"] <= market.end).all()
+    reports = frame[frame["DocType"].str.contains("FinancialStatements")]
+    for _, fy in reports.groupby(["Code", "CurFYSt"]):
+        fy = fy.sort_values("CurPerEn")
+        assert fy["Sales"].is_monotonic_increasing  # cumulative within the fiscal year
+        assert list(fy["CurPerType"]) == [q for q in ("1Q", "2Q", "3Q", "FY") if q in set(fy["CurPerType"])]
+    jp = reports["DocType"].str.endswith("_JP")
+    assert reports.loc[jp, "OdP"].notna().all() and reports.loc[~jp, "OdP"].isna().all() and (~jp).any()
+    times = set(frame["DiscTime"])
+    assert "" in times and {"15:30:00", "16:00:00"} <= times
+    assert (frame["DocType"] == "EarnForecastRevision").any()
+    shares = reports["ShOutFY"] - reports["TrShFY"]
+    assert np.allclose(reports["EPS"], (reports["NP"] / shares).round(2))
+
+
+def test_fin_summary_endpoint(server: SimulatorServer, market: Market) -> None:
+    assert call(server, "/fins/summary")[0] == 400
+    frame = market.fin_summary_frame()
+    day = frame["DiscDate"].iloc[len(frame) // 3]
+    served = fetch_all(server, "/fins/summary", date=day.strftime("%Y%m%d"), cursor="ignored")
+    same_rows(served, frame[frame["DiscDate"] == day], blank="")
+    row = served[0]
+    assert row["NCSales"] == "" and isinstance(row["DocType"], str)
+    code = frame["Code"].iloc[0]
+    assert [r["DiscNo"] for r in fetch_all(server, "/fins/summary", code=code)] == list(
+        frame.loc[frame["Code"] == code, "DiscNo"])  # fmt: skip
+
+
+def test_fin_summary_has_its_own_rate_limit(market: Market) -> None:
+    with SimulatorServer(market, api_key="k", rate_per_minute=100) as srv:
+        statuses = [call(srv, "/fins/summary", key="k", date="2024-05-15")[0] for _ in range(61)]
+        assert statuses[:60] == [200] * 60 and statuses[60] == 429
+        assert call(srv, "/markets/calendar", key="k", **{"from": "2024-01-04", "to": "2024-01-04"})[0] == 200
+
+
+def test_margin_interest(server: SimulatorServer, market: Market) -> None:
+    frame = market.margin_frame()
+    assert list(frame.columns) == ["Date", "Code", "ShrtVol", "LongVol", "ShrtNegVol", "LongNegVol",
+                                   "ShrtStdVol", "LongStdVol", "IssType"]  # fmt: skip
+    business = market.business_days()
+    weeks: dict = {}
+    for day in business:
+        weeks.setdefault(day.isocalendar()[:2], []).append(day)
+    expected = {days[-1] for days in weeks.values() if len(days) >= 3}
+    assert set(frame["Date"]) <= expected and len(set(frame["Date"])) >= len(expected) - 2
+    short_weeks = {days[-1] for days in weeks.values() if len(days) <= 2}
+    assert short_weeks and not (short_weeks & set(frame["Date"]))
+    assert (frame["ShrtVol"] == frame["ShrtNegVol"] + frame["ShrtStdVol"]).all()
+    assert (frame["LongVol"] == frame["LongNegVol"] + frame["LongStdVol"]).all()
+    assert set(frame["IssType"]) <= {"1", "2"} and (frame["LongVol"] % 100 == 0).all()
+    master = market.master_frame("2024-06-07").set_index("Code")
+    week = frame[frame["Date"] == dt.date(2024, 6, 7)]
+    assert set(week["Code"]) == set(master.index[master["Mrgn"].isin(["1", "2"])])
+    assert call(server, "/markets/margin-interest")[0] == 400
+    served = fetch_all(server, "/markets/margin-interest", date="2024-06-07")
+    same_rows(served, week)
+    # published the 2nd business day after the record date
+    assert dt.date(2024, 6, 7) not in set(Market(seed=7, n_codes=12, end="2024-06-10").margin_frame()["Date"])
+    assert dt.date(2024, 6, 7) in set(Market(seed=7, n_codes=12, end="2024-06-11").margin_frame()["Date"])
+
+
+def test_breakdown_adds_up_to_the_bars(server: SimulatorServer, market: Market, bars: pd.DataFrame) -> None:
+    frame = market.breakdown_frame()
+    assert list(frame[["Date", "Code"]].itertuples(index=False)) == list(
+        bars[["Date", "Code"]].itertuples(index=False)
+    )
+    vo, va = bars["Vo"].fillna(0).to_numpy(), bars["Va"].fillna(0).to_numpy()
+    sell_vo = frame[["LongSellVo", "ShrtNoMrgnVo", "MrgnSellNewVo", "MrgnSellCloseVo"]].sum(axis=1)
+    buy_va = frame[["LongBuyVa", "MrgnBuyNewVa", "MrgnBuyCloseVa"]].sum(axis=1)
+    assert np.array_equal(sell_vo.to_numpy(), vo) and np.array_equal(buy_va.to_numpy(), va)
+    assert (frame.iloc[:, 2:] >= 0).all().all()
+    assert call(server, "/markets/breakdown")[0] == 400
+    served = fetch_all(
+        server, "/markets/breakdown", code=ILLIQUID_CODE, **{"from": "2024-06-03", "to": "2024-06-28"}
+    )
+    truth = frame[(frame["Code"] == ILLIQUID_CODE) & (frame["Date"] >= dt.date(2024, 6, 3))
+                  & (frame["Date"] <= dt.date(2024, 6, 28))]  # fmt: skip
+    same_rows(served, truth)
+
+
+def test_malformed_rows_in_other_datasets(server: SimulatorServer, market: Market) -> None:
+    server.set_faults(malformed=0.5, seed=11)
+    before = len(server.injected)
+    code = market.dividends_frame()["Code"].value_counts().index[0]
+    dividends = {r["RefNo"]: r for r in fetch_all(server, "/fins/dividend", code=code)}
+    summaries = {r["DiscNo"]: r for r in fetch_all(server, "/fins/summary", code=code)}
+    injected = server.injected[before:]
+    assert {i["dataset"] for i in injected} == {"dividends", "fin_summary"}
+    for record in injected:
+        assert record["rule"] == "unparseable_number"
+        if record["dataset"] == "dividends":
+            assert record["field"] == "DivRate" and record["Code"] == code
+            assert any(r["DivRate"] == "#N/A" and r["PubDate"] == record["Date"] for r in dividends.values())
+        else:
+            assert record["field"] in {"Sales", "OP", "NP", "EPS"}
+            assert any(r[record["field"]] == "-" for r in summaries.values())
+
+
+# ---------------------------------------------------------------- bulk
+def download(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def read_bulk_csv(data: bytes) -> pd.DataFrame:
+    frame = pd.read_csv(io.BytesIO(gzip.decompress(data)), dtype=str, keep_default_na=False)
+    for name in NUMERIC_BAR_FIELDS + [V1_NAMES[k] for k in NUMERIC_BAR_FIELDS]:
+        if name in frame:
+            frame[name] = frame[name].map(lambda v: np.nan if v == "" else float(v))
+    return frame
+
+
+V1_NAMES = {"O": "Open", "H": "High", "L": "Low", "C": "Close", "UL": "UpperLimit", "LL": "LowerLimit",
+            "Vo": "Volume", "Va": "TurnoverValue", "AdjFactor": "AdjustmentFactor", "AdjO": "AdjustmentOpen",
+            "AdjH": "AdjustmentHigh", "AdjL": "AdjustmentLow", "AdjC": "AdjustmentClose",
+            "AdjVo": "AdjustmentVolume"}  # fmt: skip
+
+
+def test_bulk_list_get_and_download(server: SimulatorServer, market: Market, bars: pd.DataFrame) -> None:
+    assert call(server, "/bulk/list")[0] == 400
+    assert call(server, "/bulk/list", endpoint="/nope")[0] == 400
+    listing = fetch_all(server, "/bulk/list", endpoint="/equities/bars/daily")
+    months = sorted({d.strftime("%Y%m") for d in market.business_days()})
+    assert [r["Key"][-13:-7] for r in listing] == months
+    by_month = {r["Key"][-13:-7]: r for r in listing}
+    for month, names in (("202212", "v1"), ("202406", "v2")):
+        entry = by_month[month]
+        status, body, _ = call_with(server, "/bulk/get", {"key": entry["Key"]})
+        assert status == 200 and set(body) == {"url"}
+        assert body["url"].startswith(server.origin) and "Signature=" in body["url"]
+        status, data = download(body["url"])  # no API key needed
+        assert status == 200 and len(data) == int(plain(entry["Size"]))
+        frame = read_bulk_csv(data)
+        if names == "v1":
+            assert "AdjustmentClose" in frame and "AdjC" not in frame
+            frame = frame.rename(columns={v: k for k, v in V1_NAMES.items()})
+        else:
+            assert "AdjC" in frame and "AdjustmentClose" not in frame
+        truth = bars[[d.strftime("%Y%m") == month for d in bars["Date"]]].reset_index(drop=True)
+        assert list(frame["Code"]) == list(truth["Code"]) and list(frame["Date"]) == [
+            d.isoformat() for d in truth["Date"]
+        ]
+        for name in NUMERIC_BAR_FIELDS:
+            np.testing.assert_array_equal(frame[name].to_numpy(), truth[name].to_numpy(), err_msg=name)
+        assert list(frame["UL"]) == list(truth["UL"])
+    # a split rewrites the adjusted columns of earlier files: LastModified moves to the ex-date
+    assert by_month["202406"]["LastModified"] >= "2025-03-27"
+    assert by_month["202606"]["LastModified"].startswith("2026-06-30")
+    assert call_with(server, "/bulk/get", {"key": "equities/bars/daily/1999/x.csv.gz"})[0] == 400
+    assert call_with(server, "/bulk/get", {})[0] == 400
+
+
+def test_bulk_url_expiry_and_signature(market: Market) -> None:
+    with SimulatorServer(market, api_key="secret", bulk_url_ttl=-1) as srv:
+        key = fetch_all(srv, "/bulk/list", endpoint="/equities/bars/daily")[0]["Key"]
+        _, body, _ = call_with(srv, "/bulk/get", {"key": key})
+        status, data = download(body["url"])
+        assert status == 403 and b"expired" in data
+        srv.bulk_url_ttl = 300
+        _, body, _ = call_with(srv, "/bulk/get", {"key": key})
+        assert download(body["url"])[0] == 200
+        assert download(body["url"].replace("Signature=", "Signature=0"))[0] == 403
+        assert srv.request_log[-1]["path"].startswith("/bulk-download/")
+
+
+def call_with(srv: SimulatorServer, path: str, params: dict[str, str], api_key: str = "secret"):
+    """GET with an explicit parameter dict (for parameters named like `call`'s own, e.g. `key`)."""
+    url = srv.base_url + path + ("?" + urlencode(params) if params else "")
+    request = urllib.request.Request(url, headers={"x-api-key": api_key})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read()), dict(response.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read()), dict(err.headers)

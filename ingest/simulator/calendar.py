@@ -53,7 +53,7 @@ def _calendar_arrays() -> tuple[np.ndarray, np.ndarray]:
 def calendar_frame() -> pd.DataFrame:
     """Every calendar day with its `HolDiv` (Date as `datetime.date`, HolDiv as str)."""
     days, divs = _calendar_arrays()
-    return pd.DataFrame({"Date": days.copy(), "HolDiv": pd.array(divs, dtype=object)})
+    return pd.DataFrame({"Date": days.copy(), "HolDiv": divs.copy()})
 
 
 @lru_cache(maxsize=1)
@@ -80,3 +80,24 @@ def to_date(value: str | dt.date | dt.datetime | np.datetime64) -> dt.date:
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return dt.date.fromisoformat(text)
     raise ValueError(f"not a date: {value!r}")
+
+
+@lru_cache(maxsize=1)
+def tse_busdaycalendar() -> np.busdaycalendar:
+    """A numpy business-day calendar of the TSE (weekday holidays and year-end breaks 2017-2030).
+
+    Beyond the published calendar (before 2019, after 2027) only weekends and Dec 31 - Jan 3 close.
+    """
+    days, divs = _calendar_arrays()
+    closed = [d for d, h in zip(days, divs, strict=True) if h != "1" and d.weekday() < 5]
+    for year in (2017, 2018, 2028, 2029, 2030):
+        closed += [dt.date(year, 1, 1), dt.date(year, 1, 2), dt.date(year, 1, 3), dt.date(year, 12, 31)]
+    closed = sorted({d for d in closed if d.weekday() < 5})
+    return np.busdaycalendar(weekmask="1111100", holidays=np.array(closed, dtype="datetime64[D]"))
+
+
+def roll_business(dates: np.ndarray, offset: int | np.ndarray = 0, roll: str = "forward") -> np.ndarray:
+    """Business day `offset` days after `dates` rolled `forward` (or `backward`) onto a business day."""
+    return np.busday_offset(
+        np.asarray(dates, dtype="datetime64[D]"), offset, roll=roll, busdaycal=tse_busdaycalendar()
+    )

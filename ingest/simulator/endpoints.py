@@ -1,7 +1,13 @@
 """The V2 endpoints: query parameters → the rows of the answer (before pagination and encoding).
 
 Each handler validates its parameters (raising `ApiError(400, …)`), and returns a `Plan`: the date
-range the query covers (for `SimulatorServer.fail_dates`) and a function producing the `Result`.
+range the query covers (for `SimulatorServer.fail_dates`) and a function producing the `Result`
+(or, for `/bulk/get`, the whole JSON body).
+
+Which date a parameter filters on: `/equities/investor-types` `from`/`to` → `PubDate`;
+`/fins/dividend` `date`/`from`/`to` → `PubDate`; `/fins/summary` `date` → `DiscDate` (`cursor` is
+accepted and ignored: pagination covers it); `/markets/margin-interest` → `Date` (record date).
+Every per-code endpoint except TOPIX, calendar and investor types needs `code` or `date` (400).
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ingest.simulator import calendar as cal
+from ingest.simulator.breakdown import BREAKDOWN_FIELDS, BREAKDOWN_NUMERIC
+from ingest.simulator.fiscal import DIVIDEND_FIELDS, DIVIDEND_NUMERIC, SUMMARY_FIELDS, SUMMARY_NUMERIC
 from ingest.simulator.market import BAR_FIELDS, MASTER_FIELDS, TOPIX_FIELDS, Market
+from ingest.simulator.weekly import INVESTOR_FIELDS, INVESTOR_NUMERIC, MARGIN_FIELDS, MARGIN_NUMERIC, SECTIONS
 from ingest.simulator.wire import Result
 
 Params = Mapping[str, str]
@@ -34,7 +44,7 @@ class Plan:
 
     lo: dt.date | None
     hi: dt.date | None
-    run: Callable[[], Result]
+    run: Callable[[], Result | dict]
 
 
 Handler = Callable[[Market, Params], Plan]
@@ -169,9 +179,150 @@ def topix(market: Market, params: Params) -> Plan:
     return Plan(*covered(market, lo, hi), run)
 
 
+def require_code_or_date(params: Params) -> None:
+    """400 unless `code` or `date` is given."""
+    if not params.get("code") and not params.get("date"):
+        raise ApiError(400, "This API requires at least 1 parameter as follows; 'date','code'.")
+
+
+def _frame_rows(frame: pd.DataFrame, date_field: str, lo: dt.date | None, hi: dt.date | None,
+                codes: list[str] | None) -> pd.DataFrame:  # fmt: skip
+    """Rows of a ground-truth frame with `date_field` in [lo, hi] and `Code` in `codes`."""
+    keep = pd.Series(True, index=frame.index)
+    if lo is not None:
+        keep &= frame[date_field] >= lo
+    if hi is not None:
+        keep &= frame[date_field] <= hi
+    if codes is not None:
+        keep &= frame["Code"].isin(codes)
+    return frame[keep]
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {name: frame[name].to_numpy(dtype=object) for name in frame.columns}
+
+
+def _code_list(market: Market, params: Params) -> list[str] | None:
+    if not params.get("code"):
+        return None
+    return [market.universe.codes[i] for i in code_indexes(market, params.get("code"))]
+
+
+def investor_types(market: Market, params: Params) -> Plan:
+    """`/equities/investor-types`: optional `section`, `from`/`to` on `PubDate`."""
+    section = params.get("section")
+    if section and section not in SECTIONS:
+        raise ApiError(400, f"Invalid value for parameter 'section': {section!r}")
+    lo, hi = range_params(params)
+
+    def run() -> Result:
+        frame = _frame_rows(market.investor_types_frame(), "PubDate", lo, hi, None)
+        if section:
+            frame = frame[frame["Section"] == section]
+        return Result(
+            dataset="investor_types",
+            columns=_columns(frame),
+            fields=INVESTOR_FIELDS,
+            numeric=INVESTOR_NUMERIC,
+            key_fields=("PubDate", "StDate", "Section"),
+            date_field="PubDate",
+            code_field="Section",
+        )
+
+    return Plan(*covered(market, lo, hi), run)
+
+
+def dividends(market: Market, params: Params) -> Plan:
+    """`/fins/dividend`: `code` or `date` (`PubDate`); `from`/`to` with `code`."""
+    require_code_or_date(params)
+    lo, hi = range_params(params)
+    codes = _code_list(market, params)
+
+    def run() -> Result:
+        frame = _frame_rows(market.dividends_frame(), "PubDate", lo, hi, codes)
+        return Result(
+            dataset="dividends",
+            columns=_columns(frame),
+            fields=DIVIDEND_FIELDS,
+            numeric=DIVIDEND_NUMERIC,
+            key_fields=("RefNo",),
+            date_field="PubDate",
+            corruptible=("DivRate",),
+            blank="",
+            unparseable="#N/A",
+        )
+
+    return Plan(*covered(market, lo, hi), run)
+
+
+def fin_summary(market: Market, params: Params) -> Plan:
+    """`/fins/summary`: `code` and/or `date` (`DiscDate`); ordered by `DiscNo`."""
+    require_code_or_date(params)
+    day = date_param(params, "date")
+    codes = _code_list(market, params)
+
+    def run() -> Result:
+        frame = _frame_rows(market.fin_summary_frame(), "DiscDate", day, day, codes)
+        return Result(
+            dataset="fin_summary",
+            columns=_columns(frame),
+            fields=SUMMARY_FIELDS,
+            numeric=SUMMARY_NUMERIC,
+            key_fields=("DiscNo",),
+            date_field="DiscDate",
+            corruptible=("Sales", "OP", "NP", "EPS"),
+            blank="",
+        )
+
+    return Plan(*covered(market, day, day), run)
+
+
+def margin_interest(market: Market, params: Params) -> Plan:
+    """`/markets/margin-interest`: `code` or `date`; `from`/`to` on the record `Date`."""
+    require_code_or_date(params)
+    lo, hi = range_params(params)
+    codes = _code_list(market, params)
+
+    def run() -> Result:
+        frame = _frame_rows(market.margin_frame(), "Date", lo, hi, codes)
+        return Result(
+            dataset="margin_interest",
+            columns=_columns(frame),
+            fields=MARGIN_FIELDS,
+            numeric=MARGIN_NUMERIC,
+            key_fields=("Date", "Code"),
+            corruptible=("ShrtVol", "LongVol"),
+        )
+
+    return Plan(*covered(market, lo, hi), run)
+
+
+def breakdown(market: Market, params: Params) -> Plan:
+    """`/markets/breakdown`: `code` or `date`; `from`/`to` with `code`."""
+    require_code_or_date(params)
+    lo, hi = range_params(params)
+    c_idx = code_indexes(market, params.get("code"))
+
+    def run() -> Result:
+        return Result(
+            dataset="breakdown",
+            columns=market.breakdown_columns(market.clip_days(lo, hi), c_idx),
+            fields=BREAKDOWN_FIELDS,
+            numeric=BREAKDOWN_NUMERIC,
+            key_fields=("Date", "Code"),
+        )
+
+    return Plan(*covered(market, lo, hi), run)
+
+
 ROUTES: dict[str, Handler] = {
     "/equities/master": master,
     "/equities/bars/daily": bars_daily,
     "/markets/calendar": markets_calendar,
     "/indices/bars/daily/topix": topix,
+    "/equities/investor-types": investor_types,
+    "/fins/dividend": dividends,
+    "/fins/summary": fin_summary,
+    "/markets/margin-interest": margin_interest,
+    "/markets/breakdown": breakdown,
 }

@@ -21,9 +21,12 @@ import numpy as np
 import pandas as pd
 
 from ingest.simulator import calendar as cal
+from ingest.simulator.breakdown import BREAKDOWN_FIELDS, breakdown_columns
+from ingest.simulator.fiscal import DIVIDEND_FIELDS, SUMMARY_FIELDS, FiscalTables, build_fiscal
 from ingest.simulator.prices import PriceTape, generate_prices
 from ingest.simulator.rules import scaled_round_tenth
 from ingest.simulator.universe import MARKET_NAMES, Universe, build_universe
+from ingest.simulator.weekly import INVESTOR_FIELDS, MARGIN_FIELDS, build_investor_types, build_margin
 
 BAR_FIELDS = ("Date", "Code", "O", "H", "L", "C", "UL", "LL", "Vo", "Va",
               "AdjFactor", "AdjO", "AdjH", "AdjL", "AdjC", "AdjVo")  # fmt: skip
@@ -167,6 +170,17 @@ class Market:
         factor = np.where(on_ex, self._ev_num[pos] / self._ev_den[pos], 1.0)
         return factor, num // g, den // g
 
+    def split_days_after(self, day: int) -> list[tuple[int, int]]:
+        """(code index, ex-date index) of the splits known at `end` with ex-date after span index `day`."""
+        later = (self._ev_code >= 0) & (self._ev_day > day)
+        return list(zip(self._ev_code[later].tolist(), self._ev_day[later].tolist(), strict=True))
+
+    def codes_listed_between(self, lo: int, hi: int) -> np.ndarray:
+        """Indexes of visible codes listed on some day of span indexes [lo, hi]."""
+        uni = self.universe
+        v = self._visible
+        return v[(uni.first[v] <= hi) & (uni.last[v] >= lo)]
+
     def split_events(self) -> pd.DataFrame:
         """Code, Date (ex-date), AdjFactor of every split with ex-date within [start, end]."""
         inside = (self._ev_code >= 0) & (self._ev_day >= self._i0) & (self._ev_day < self._i1)
@@ -254,3 +268,62 @@ class Market:
     def topix_frame(self) -> pd.DataFrame:
         """Date, O, H, L, C of TOPIX within [start, end]."""
         return _as_frame(self.topix_columns(self.clip_days(None, None)), TOPIX_FIELDS)
+
+    # ------------------------------------------------------------------ phase 2 datasets
+    def _in_range(self, days: np.ndarray) -> np.ndarray:
+        """Mask of datetime64[D] values within [start, end]."""
+        return (days >= np.datetime64(self.start, "D")) & (days <= np.datetime64(self.end, "D"))
+
+    @cached_property
+    def _fiscal(self) -> FiscalTables:
+        return build_fiscal(self.seed, self.universe, self.tape, self._days)
+
+    @cached_property
+    def _investor_types(self) -> pd.DataFrame:
+        return build_investor_types(self.seed, self.tape, self._days)
+
+    @cached_property
+    def _margin(self) -> pd.DataFrame:
+        return build_margin(self.seed, self.universe, self.tape, self._days)
+
+    def investor_types_frame(self) -> pd.DataFrame:
+        """Weekly trading by investor type published within [start, end] (revisions are extra rows)."""
+        full = self._investor_types
+        keep = self._in_range(full["pub"].to_numpy()) & (
+            full["st"].to_numpy() >= np.datetime64(self.start, "D")
+        )
+        return full.loc[keep, list(INVESTOR_FIELDS)].reset_index(drop=True)
+
+    def dividends_frame(self) -> pd.DataFrame:
+        """Dividend notices published (`PubDate`) within [start, end]; `DivRate` float, "-" or ""."""
+        full = self._fiscal.dividends
+        return full.loc[self._in_range(full["pub"].to_numpy()), list(DIVIDEND_FIELDS)].reset_index(drop=True)
+
+    def fin_summary_frame(self) -> pd.DataFrame:
+        """Financial summaries disclosed (`DiscDate`) within [start, end], by `DiscNo`; NaN = blank."""
+        full = self._fiscal.summary
+        return full.loc[self._in_range(full["pub"].to_numpy()), list(SUMMARY_FIELDS)].reset_index(drop=True)
+
+    def margin_frame(self) -> pd.DataFrame:
+        """Weekly margin balances with record `Date` >= start and published (Date + 2 business days) <= end."""
+        full = self._margin
+        keep = (full["rec"].to_numpy() >= np.datetime64(self.start, "D")) & (
+            full["pub"].to_numpy() <= np.datetime64(self.end, "D")
+        )
+        return full.loc[keep, list(MARGIN_FIELDS)].reset_index(drop=True)
+
+    def breakdown_columns(self, t_idx: np.ndarray, c_idx: np.ndarray) -> Columns:
+        """Trade breakdown of the listed (day, code) pairs of t_idx × c_idx, ordered by Date then Code."""
+        grid = np.meshgrid(
+            np.asarray(t_idx, dtype=np.int64), np.asarray(c_idx, dtype=np.int64), indexing="ij"
+        )
+        tt, cc = grid[0].ravel(), grid[1].ravel()
+        keep = self.tape.listed[tt, cc]
+        tt, cc = tt[keep], cc[keep]
+        out: Columns = {"Date": self._day_objs[tt], "Code": self.universe.codes[cc]}
+        out.update(breakdown_columns(self.seed, tt, cc, self.tape.vo[tt, cc], self.tape.va[tt, cc]))
+        return out
+
+    def breakdown_frame(self) -> pd.DataFrame:
+        """Daily trade breakdown of every listed (Date, Code) within [start, end]."""
+        return _as_frame(self.breakdown_columns(self.clip_days(None, None), self._visible), BREAKDOWN_FIELDS)

@@ -5,6 +5,10 @@ path under `/v2` and `x-api-key` (else 403) → known endpoint (else 403) → ra
 faults (`slow` sleeps, then `http_500` → 500, `http_429` → 429) → parameters (400) →
 `fail_dates` (the configured status) → rows, paginated (`pagination_key`) → JSON.
 
+`rate_per_minute` counts every authenticated API request (bulk calls included) over a sliding 60 s;
+`/fins/summary` also has its own window of min(60, rate_per_minute). Bulk downloads
+(`/bulk-download/…`, signed URLs from `/bulk/get`) need no key and are not rate limited.
+
 `request_log` gets one dict per request: `path` (the endpoint path relative to the base URL,
 e.g. `/equities/bars/daily`), `params` (every query parameter as sent, `pagination_key` included;
 the API key travels in a header and is never logged), `status`.
@@ -17,20 +21,26 @@ import collections
 import gzip
 import hashlib
 import json
+import logging
 import random
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+import numpy as np
 
 from ingest.simulator import calendar as cal
-from ingest.simulator.endpoints import ROUTES, ApiError, Plan
+from ingest.simulator.bulk import BULK_ENDPOINTS, DOWNLOAD_PATH, BulkStore
+from ingest.simulator.endpoints import ROUTES, ApiError, Handler, Params, Plan
 from ingest.simulator.market import Market
 from ingest.simulator.wire import Result, corrupt_row, encode_row
 
+log = logging.getLogger(__name__)
 BASE_PATH = "/v2"
 WINDOW_SECONDS = 60.0
+FINS_RATE_PER_MINUTE = 60
 
 
 class _Faults:
@@ -77,6 +87,13 @@ class SimulatorServer:
         self._faults = _Faults()
         self._lock = threading.Lock()
         self._arrivals: collections.deque[float] = collections.deque()
+        self._fins_arrivals: collections.deque[float] = collections.deque()
+        self._bulk: BulkStore | None = None
+        self.routes: dict[str, Handler] = {
+            **ROUTES,
+            "/bulk/list": self._bulk_list,
+            "/bulk/get": self._bulk_get,
+        }
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -144,17 +161,19 @@ class SimulatorServer:
                 status = 429
             return slow, status
 
-    def _rate_limited(self) -> bool:
+    def _rate_limited(self, endpoint: str) -> bool:
         if self.rate_per_minute is None:
             return False
         now = time.monotonic()
         with self._lock:
-            while self._arrivals and now - self._arrivals[0] >= WINDOW_SECONDS:
-                self._arrivals.popleft()
-            self._arrivals.append(now)
-            return len(self._arrivals) > self.rate_per_minute
+            over = _arrive(self._arrivals, now) > self.rate_per_minute
+            if endpoint == "/fins/summary":
+                over |= _arrive(self._fins_arrivals, now) > min(FINS_RATE_PER_MINUTE, self.rate_per_minute)
+            return over
 
     def _failed_status(self, plan: Plan) -> int | None:
+        if plan.lo is None and plan.hi is None:
+            return None
         for text, status in list(self.fail_dates.items()):
             try:
                 day = cal.to_date(text)
@@ -165,25 +184,75 @@ class SimulatorServer:
         return None
 
     # ------------------------------------------------------------------ answering
-    def handle(self, path: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, dict, dict]:
-        """Answer one GET: (status, JSON body, extra headers)."""
+    # ------------------------------------------------------------------ bulk
+    @property
+    def bulk(self) -> BulkStore:
+        """The monthly bulk files of the market (built lazily)."""
+        with self._lock:
+            if self._bulk is None:
+                self._bulk = BulkStore(self.market)
+            return self._bulk
+
+    def _bulk_list(self, market: Market, params: Params) -> Plan:
+        endpoint = params.get("endpoint")
+        if endpoint not in BULK_ENDPOINTS:
+            raise ApiError(400, f"Invalid value for parameter 'endpoint': {endpoint!r}")
+
+        def run() -> Result:
+            rows = self.bulk.listing()
+            return Result(
+                dataset="bulk_list",
+                columns={
+                    k: np.array([r[k] for r in rows], dtype=object) for k in ("Key", "LastModified", "Size")
+                },
+                fields=("Key", "LastModified", "Size"),
+                numeric=(),
+                key_fields=("Key",),
+                date_field=None,
+                code_field=None,
+            )
+
+        return Plan(None, None, run)
+
+    def _bulk_get(self, market: Market, params: Params) -> Plan:
+        key = params.get("key")
+        if not key or key not in self.bulk:
+            raise ApiError(400, f"Invalid value for parameter 'key': {key!r}")
+        return Plan(None, None, lambda: {"url": self.bulk.sign(key, self.origin, self.bulk_url_ttl)})
+
+    def _download(self, path: str, params: dict[str, str]) -> tuple[int, Any, dict]:
+        key = unquote(path[len(DOWNLOAD_PATH) :])
+        problem = self.bulk.verify(key, params.get("Expires", ""), params.get("Signature", ""))
+        if problem is not None:
+            return (404 if problem == "NoSuchKey" else 403), {"message": problem}, {}
+        return 200, self.bulk.content(key), {"Content-Type": "application/gzip"}
+
+    def handle(self, path: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, Any, dict]:
+        """Answer one GET: (status, JSON body or bytes, extra headers)."""
+        extra: dict[str, str] = {}
         try:
-            status, body = self._answer(path, params, headers)
+            if path.startswith(DOWNLOAD_PATH):
+                status, body, extra = self._download(path, params)
+            else:
+                status, body = self._answer(path, params, headers)
         except ApiError as err:
             status, body = err.status, {"message": err.message}
+        except Exception:  # a bug must still answer, as the real API's 500 would
+            log.exception("simulator failed on %s", path)
+            status, body = 500, {"message": "Unexpected error. Please try again later."}
         endpoint = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path
         with self._lock:
             self.request_log.append({"path": endpoint, "params": dict(params), "status": status})
-        return status, body, {}
+        return status, body, extra
 
     def _answer(self, path: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, dict]:
         if headers.get("x-api-key") != self.api_key:
             raise ApiError(403, "The incoming token is invalid or expired.")
         endpoint = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else None
-        handler = ROUTES.get(endpoint) if endpoint else None
+        handler = self.routes.get(endpoint) if endpoint else None
         if handler is None:
             raise ApiError(403, "Missing Authentication Token")
-        if self._rate_limited():
+        if self._rate_limited(endpoint):
             raise ApiError(429, "Too Many Requests: rate limit exceeded, wait before retrying.")
         slow, fault = self._draw_faults()
         if slow:
@@ -197,7 +266,10 @@ class SimulatorServer:
         failed = self._failed_status(plan)
         if failed is not None:
             raise ApiError(failed, f"Simulated failure for a date in {plan.lo}..{plan.hi}")
-        return 200, self._page(endpoint, query, params.get("pagination_key"), plan.run())
+        result = plan.run()
+        if isinstance(result, dict):
+            return 200, result
+        return 200, self._page(endpoint, query, params.get("pagination_key"), result)
 
     def _page(self, endpoint: str, query: dict[str, str], token: str | None, result: Result) -> dict:
         digest = hashlib.sha256(f"{endpoint}?{urlencode(sorted(query.items()))}".encode()).hexdigest()[:16]
@@ -219,6 +291,14 @@ class SimulatorServer:
                     self.injected.append({**record, "endpoint": endpoint})
             rows.append(wire)
         return rows
+
+
+def _arrive(window: collections.deque[float], now: float) -> int:
+    """Record an arrival at `now` in a sliding 60 s window; return the window's count."""
+    while window and now - window[0] >= WINDOW_SECONDS:
+        window.popleft()
+    window.append(now)
+    return len(window)
 
 
 def _encode_token(offset: int, digest: str) -> str:

@@ -37,6 +37,8 @@ class Result:
     date_field: str | None = "Date"
     code_field: str | None = "Code"
     corruptible: Sequence[str] = field(default_factory=tuple)
+    blank: Any = None  # how a NULL number is sent (J-Quants sends "" in fins datasets)
+    unparseable: str = "-"  # the garbage put in a number field by the malformed fault
 
     def __len__(self) -> int:
         return len(self.columns[self.fields[0]]) if self.fields else 0
@@ -82,6 +84,8 @@ def encode_row(result: Result, i: int) -> tuple[dict[str, Any], dict[str, Any]]:
     h = row_hash("types", result, raw)
     for k, name in enumerate(result.numeric):
         value = raw[name]
+        if value is None:
+            wire[name] = result.blank
         if (
             value is not None
             and not isinstance(value, str)
@@ -118,7 +122,7 @@ def corrupt_row(
     else:
         candidates = list(result.corruptible) or list(result.numeric)
         name = candidates[(pick >> 8) % len(candidates)]
-        wire[name] = "-"
+        wire[name] = result.unparseable
     return {
         "dataset": result.dataset,
         "Date": raw.get(result.date_field) if result.date_field else None,
