@@ -51,6 +51,22 @@
 {%- endmacro %}
 
 
+{% macro _alpha158_is_valid_bar(relation) -%}
+    {#-
+        A day Qlib holds values for. Qlib's collectors: volume <= 0 or NaN makes the whole day NaN.
+        A missing, non-positive or non-finite price (never served by J-Quants) is treated the same
+        way: in Qlib it would put inf/NaN into the windows, on which DuckDB's aggregates raise
+        instead of returning NaN (NaN > 0 is true in DuckDB, hence isfinite).
+    -#}
+    coalesce(
+        {%- for field in ['volume', 'open', 'high', 'low', 'close'] %}
+        {{ relation }}.{{ field }} > 0 and isfinite({{ relation }}.{{ field }}){% if not loop.last %} and{% endif %}
+        {%- endfor %},
+        false
+    )
+{%- endmacro %}
+
+
 {% macro alpha158_qlib_bars(bars) -%}
     {#-
         A SELECT over `bars` (code, trade_date, open, high, low, close, volume, turnover_value,
@@ -61,8 +77,9 @@
           dates of all instruments); a code's span runs from its first traded day to its last
           bar row, every calendar day inside it is a row (dump_bin reindexes each instrument to
           the calendar between its first and last date, missing days are NaN);
-        - a day with no close or with volume <= 0 is all-NaN (Qlib's collectors:
-          `df.loc[(volume <= 0) | isnan(volume), all columns] = nan`);
+        - a day with volume <= 0 or NaN is all-NaN (Qlib's collectors:
+          `df.loc[(volume <= 0) | isnan(volume), all columns] = nan`), and so is a day with a
+          missing or non-positive price;
         - prices split-adjusted and divided by the code's first close, volume adjusted and
           multiplied by the first close (Qlib's collectors: `_manual_adj_data`), i.e.
           $close(t) = close(t) / (close(first) * G(t)), $volume(t) = volume(t) * close(first) * G(t)
@@ -99,7 +116,7 @@
             select
                 bars_with_index.code,
                 min(bars_with_index.calendar_index) filter (
-                    where bars_with_index.close is not null and bars_with_index.volume > 0
+                    where {{ _alpha158_is_valid_bar('bars_with_index') }}
                 ) as first_calendar_index,
                 max(bars_with_index.calendar_index) as last_calendar_index
 
@@ -107,6 +124,9 @@
 
                 select
                     bars.code,
+                    bars.open,
+                    bars.high,
+                    bars.low,
                     bars.close,
                     bars.volume,
                     calendar_days.calendar_index
@@ -144,7 +164,10 @@
             scaled.close,
             scaled.volume,
             scaled.turnover_value,
-            scaled.close is not null and scaled.volume > 0 as is_valid,
+            -- Qlib's collectors: volume <= 0 or NaN makes the whole day NaN. A non-positive price
+            -- (never served by J-Quants) is treated the same way: in Qlib it would put inf/NaN
+            -- into the windows, on which DuckDB's aggregates raise instead of returning NaN
+            {{ _alpha158_is_valid_bar('scaled') }} as is_valid,
             scaled.first_close * scaled.forward_factor as price_scale
 
         from (
@@ -173,7 +196,7 @@
                     bars.turnover_value,
                     bars.adj_factor,
                     min(bars.trade_date) filter (
-                        where bars.close is not null and bars.volume > 0
+                        where {{ _alpha158_is_valid_bar('bars') }}
                     ) over (partition by bars.code) as first_traded_date
 
                 from {{ bars }} as bars
@@ -216,32 +239,18 @@
     {#-
         Qlib's IdxMax/IdxMin: `rolling(N, min_periods=1).apply(lambda x: x.argmax() + 1, raw=True)`:
         the 1-based position inside the window (the window starts at the code's first row while
-        fewer than N rows exist), first occurrence on ties; numpy's argmax/argmin return the first
-        NaN when the window holds one, and pandas gives NaN when the window has no value at all.
+        fewer than N rows exist), first occurrence on ties (DuckDB's windowed arg_max/arg_min keep
+        the first one: checked against first_value(... order by value, row) on 3 M rows with ties,
+        and by the tests); numpy's argmax/argmin return the first NaN when the window holds one,
+        and pandas gives NaN when the window has no value at all.
     -#}
     {%- set w = _alpha158_window_name(window) -%}
     case
-        when count({{ value }}) over {{ w }} > 0
+        when count(close) over {{ w }} > 0
             then coalesce(
-                min(series_row_index) filter (where {{ value }} is null) over {{ w }},
-                first_value(series_row_index order by {{ value }} {{ direction }}, series_row_index)
-                    over {{ w }}
+                min(series_row_index) filter (where close is null) over {{ w }},
+                {{ 'arg_max' if direction == 'max' else 'arg_min' }}(series_row_index, {{ value }}) over {{ w }}
             ) - series_row_index + count(*) over {{ w }}
-    end
-{%- endmacro %}
-
-
-{% macro _alpha158_rolling_std(value, window) -%}
-    {#-
-        pandas' rolling std (ddof=1): NaN below two values, and exactly 0 when every value in the
-        window is the same (pandas counts consecutive equal values to remove floating-point
-        residue, GH#42064); DuckDB's windowed stddev_samp leaves ~1e-9 of residue there.
-    -#}
-    {%- set w = _alpha158_window_name(window) -%}
-    case
-        when count({{ value }}) over {{ w }} >= 2 and max({{ value }}) over {{ w }} = min({{ value }}) over {{ w }}
-            then 0.0
-        else stddev_samp({{ value }}) over {{ w }}
     end
 {%- endmacro %}
 
@@ -249,12 +258,13 @@
 {% macro _alpha158_masked_corr(left, right, window) -%}
     {#-
         Qlib's Corr: pandas rolling corr (pairwise-complete rows), set to NaN where the rolling
-        std (min_periods=1) of either input is np.isclose to 0 with atol=2e-05.
+        std (min_periods=1) of either input is np.isclose to 0 with atol=2e-05. `left` and
+        `right` are NULL on the same rows (the qlib_bars contract), so count(left) counts pairs.
     -#}
     {%- set w = _alpha158_window_name(window) -%}
     case
         when
-            regr_count({{ left }}, {{ right }}) over {{ w }} >= 2
+            count({{ left }}) over {{ w }} >= 2
             and stddev_samp({{ left }}) over {{ w }} > 2e-05
             and stddev_samp({{ right }}) over {{ w }} > 2e-05
             then nullif(corr({{ left }}, {{ right }}) over {{ w }}, 'nan'::double)
@@ -269,7 +279,7 @@
     {%- elif operator == 'MA' -%}
         avg(close) over {{ w }} / close
     {%- elif operator == 'STD' -%}
-        ({{ _alpha158_rolling_std('close', window) }}) / close
+        stddev_samp(close) over {{ w }} / close
     {%- elif operator == 'BETA' -%}
         case
             when count(close) over {{ w }} >= 2
@@ -312,13 +322,13 @@
     {%- elif operator == 'RSV' -%}
         (close - min(low) over {{ w }}) / (max(high) over {{ w }} - min(low) over {{ w }} + 1e-12)
     {%- elif operator == 'IMAX' -%}
-        ({{ _alpha158_index_of_extreme('high', window, 'desc nulls last') }}) / {{ window }}
+        ({{ _alpha158_index_of_extreme('high', window, 'max') }}) / {{ window }}
     {%- elif operator == 'IMIN' -%}
-        ({{ _alpha158_index_of_extreme('low', window, 'asc nulls last') }}) / {{ window }}
+        ({{ _alpha158_index_of_extreme('low', window, 'min') }}) / {{ window }}
     {%- elif operator == 'IMXD' -%}
         (
-            ({{ _alpha158_index_of_extreme('high', window, 'desc nulls last') }})
-            - ({{ _alpha158_index_of_extreme('low', window, 'asc nulls last') }})
+            ({{ _alpha158_index_of_extreme('high', window, 'max') }})
+            - ({{ _alpha158_index_of_extreme('low', window, 'min') }})
         ) / {{ window }}
     {%- elif operator == 'CORR' -%}
         {{ _alpha158_masked_corr('close', 'log_volume_plus_1', window) }}
@@ -340,10 +350,9 @@
     {%- elif operator == 'VMA' -%}
         avg(volume) over {{ w }} / (volume + 1e-12)
     {%- elif operator == 'VSTD' -%}
-        ({{ _alpha158_rolling_std('volume', window) }}) / (volume + 1e-12)
+        stddev_samp(volume) over {{ w }} / (volume + 1e-12)
     {%- elif operator == 'WVMA' -%}
-        ({{ _alpha158_rolling_std('weighted_abs_return', window) }})
-        / (avg(weighted_abs_return) over {{ w }} + 1e-12)
+        stddev_samp(weighted_abs_return) over {{ w }} / (avg(weighted_abs_return) over {{ w }} + 1e-12)
     {%- elif operator == 'VSUMP' -%}
         sum(volume_gain) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
     {%- elif operator == 'VSUMN' -%}
@@ -360,7 +369,8 @@
 {% macro alpha158_select_features(qlib_bars) -%}
     {#-
         A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
-        vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN) returning code,
+        vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN; open, high, low, close
+        and volume are NULL on the same rows) returning code,
         trade_date, series_row_index and the 158 a158_* columns. One ordering per code: every
         window is partitioned by code and ordered by series_row_index (ROWS frames; a frame is
         cut at the code's first row, as pandas' rolling(N, min_periods=1) is).

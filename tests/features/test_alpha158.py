@@ -227,7 +227,8 @@ def qlib_series(bars: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, pd.Data
     out = {}
     for code, frame in bars.groupby("code", sort=True):
         frame = frame.set_index("trade_date").sort_index()
-        valid = frame["close"].notna() & (frame["volume"] > 0)
+        # volume <= 0 or NaN: all-NaN day (Qlib's collectors); so is a missing/non-positive price
+        valid = (frame[["open", "high", "low", "close", "volume"]] > 0).all(axis=1)
         if not valid.any():
             continue
         first = valid.idxmax()
