@@ -209,6 +209,16 @@ def test_fail_dates_cover_date_and_ranges(server: SimulatorServer) -> None:
     assert call(server, "/indices/bars/daily/topix", **{"from": "2024-07-01"})[0] == 200
 
 
+def test_forbidden_endpoints_answer_403(server: SimulatorServer) -> None:
+    server.forbidden_endpoints.add("/markets/breakdown")
+    try:
+        status, body, _ = call(server, "/markets/breakdown", date="2024-06-03")
+        assert status == 403 and "plan" in body["message"]
+        assert call(server, "/markets/calendar", **{"from": "2024-06-03", "to": "2024-06-03"})[0] == 200
+    finally:
+        server.forbidden_endpoints.clear()
+
+
 def test_request_log_records_path_params_status(server: SimulatorServer) -> None:
     before = len(server.request_log)
     call(server, "/equities/master", date="2024-06-03", code=SPLIT_CODE)
@@ -749,9 +759,15 @@ def test_malformed_rows_in_other_datasets(server: SimulatorServer, market: Marke
     code = market.dividends_frame()["Code"].value_counts().index[0]
     dividends = {r["RefNo"]: r for r in fetch_all(server, "/fins/dividend", code=code)}
     summaries = {r["DiscNo"]: r for r in fetch_all(server, "/fins/summary", code=code)}
+    fetch_all(server, "/markets/breakdown", date="2024-06-03")
+    fetch_all(server, "/markets/margin-interest", date="2024-06-07")
     injected = server.injected[before:]
-    assert {i["dataset"] for i in injected} == {"dividends", "fin_summary"}
+    datasets = {i["dataset"] for i in injected}  # the lake's table names
+    assert datasets == {"dividends", "fin_summary", "trade_breakdown", "margin_interest"}
     for record in injected:
+        if record["dataset"] in ("trade_breakdown", "margin_interest"):
+            assert record["Date"] in ("2024-06-03", "2024-06-07") and record["rule"] == "unparseable_number"
+            continue
         assert record["rule"] == "unparseable_number"
         if record["dataset"] == "dividends":
             assert record["field"] == "DivRate" and record["Code"] == code

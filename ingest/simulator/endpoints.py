@@ -305,7 +305,7 @@ def breakdown(market: Market, params: Params) -> Plan:
 
     def run() -> Result:
         return Result(
-            dataset="breakdown",
+            dataset="trade_breakdown",
             columns=market.breakdown_columns(market.clip_days(lo, hi), c_idx),
             fields=BREAKDOWN_FIELDS,
             numeric=BREAKDOWN_NUMERIC,

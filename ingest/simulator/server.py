@@ -9,7 +9,8 @@ faults (`slow` sleeps, then `http_500` → 500, `http_429` → 429) → paramete
 `/fins/summary` also has its own window of min(60, rate_per_minute). Bulk downloads
 (`/bulk-download/…`, signed URLs from `/bulk/get`) need no key and are not rate limited.
 
-`request_log` gets one dict per request: `path` (the endpoint path relative to the base URL,
+`forbidden_endpoints` (a set of endpoint paths, e.g. `{"/markets/breakdown"}`) answer 403 as a
+dataset outside the subscription plan does. `request_log` gets one dict per request: `path` (the endpoint path relative to the base URL,
 e.g. `/equities/bars/daily`), `params` (every query parameter as sent, `pagination_key` included;
 the API key travels in a header and is never logged), `status`.
 """
@@ -82,6 +83,7 @@ class SimulatorServer:
         self.host, self.port = host, port
         self.bulk_url_ttl = bulk_url_ttl
         self.fail_dates: dict[str, int] = {}
+        self.forbidden_endpoints: set[str] = set()
         self.request_log: list[dict[str, Any]] = []
         self.injected: list[dict[str, Any]] = []
         self._faults = _Faults()
@@ -252,6 +254,8 @@ class SimulatorServer:
         handler = self.routes.get(endpoint) if endpoint else None
         if handler is None:
             raise ApiError(403, "Missing Authentication Token")
+        if endpoint in self.forbidden_endpoints:
+            raise ApiError(403, "This API is not available on your subscription plan.")
         if self._rate_limited(endpoint):
             raise ApiError(429, "Too Many Requests: rate limit exceeded, wait before retrying.")
         slow, fault = self._draw_faults()
