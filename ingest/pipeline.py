@@ -66,6 +66,8 @@ class IngestResult:
     """`table.Field` seen in the API but not in the lake contract (not loaded)"""
     api_statuses: dict[str, dict[str, int]] = field(default_factory=dict)
     """HTTP status counts per endpoint"""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """plan-gated datasets skipped after a 403 (table -> the error); their other tables still loaded"""
 
     @property
     def total_rows(self) -> int:
@@ -215,6 +217,7 @@ def run_ingest(
         result.api_statuses = {e: dict(c) for e, c in client.stats.requests.items()}
         result.quarantined = dict(stats.quarantined)
         result.unknown_fields = dict(stats.unknown_fields)
+        result.skipped = dict(stats.skipped)
         result.rows = dict(rows)
         result.seconds = time.monotonic() - t0
     return result
@@ -252,6 +255,8 @@ def format_result(result: IngestResult) -> str:
         lines.append(f"  quarantined {reason:<30}{n:>6,}")
     for name, n in sorted(result.unknown_fields.items()):
         lines.append(f"  not in contract (dropped) {name}: {n:,}")
+    for table, reason in sorted(result.skipped.items()):
+        lines.append(f"  skipped {table}: {reason}")
     lines.append(f"  API calls: {sum(result.api_calls.values()):,} {result.api_calls}")
     lines.append(f"  load ids: {', '.join(result.load_ids) or '-'}")
     return "\n".join(lines)

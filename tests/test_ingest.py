@@ -47,6 +47,8 @@ WINDOW = (dt.date(2020, 7, 27), dt.date(2020, 10, 2))
 LETTER_WINDOW = (dt.date(2024, 2, 9), dt.date(2024, 2, 16))
 SHORT_WINDOW = (dt.date(2020, 9, 14), dt.date(2020, 9, 25))  # has the 9/21-22 holidays
 FAST_RETRIES = {"backoff_base_seconds": 0.001, "rate_limit_wait_seconds": 0.005, "seed": 0}
+# The walking-skeleton datasets; the others are tested in test_ingest_datasets.py.
+SKELETON = ["trading_calendar", "equities_master", "daily_bars", "topix"]
 
 BAR_COLUMNS = {f.source: f.column for f in DAILY_BARS.fields if f.source != "ExRT"}
 MASTER_COLUMNS = {f.source: f.column for f in EQUITIES_MASTER.fields if f.source != "ProdCat"}
@@ -86,6 +88,7 @@ def make_settings(root: Path, lake_url: str | None = None, s3_endpoint_url: str 
 def ingest(
     settings: Settings, server: SimulatorServer, window: tuple[dt.date, dt.date], **kwargs
 ) -> IngestResult:
+    kwargs.setdefault("datasets", SKELETON)
     return run_ingest(
         settings,
         *window,
@@ -278,7 +281,11 @@ def test_pagination_follows_pagination_key(full_run):
 def test_one_bars_request_chain_per_business_day(full_run, market):
     log, result = full_run["log"], full_run["result"]
     assert log[0]["path"] == "/markets/calendar"
-    assert log[0]["params"] == {"from": WINDOW[0].isoformat(), "to": WINDOW[1].isoformat()}
+    # three weeks before the window place the weekly margin record dates; only the window is loaded
+    assert log[0]["params"] == {
+        "from": (WINDOW[0] - dt.timedelta(days=21)).isoformat(),
+        "to": WINDOW[1].isoformat(),
+    }
     days = [d.isoformat() for d in business_days(market, WINDOW)]
     assert "2020-10-01" in days and "2020-09-21" not in days and "2020-08-01" not in days
     for path in ("/equities/bars/daily", "/equities/master"):
@@ -361,7 +368,7 @@ def test_persistent_500_raises_a_clear_error(tmp_path, server):
     message = str(err.value)
     # the calendar call (from/to covers the failing date) is the first to fail
     assert err.value.endpoint == "/markets/calendar" and err.value.status == 500
-    assert message.startswith("GET /markets/calendar params={'from': '2020-09-14', 'to': '2020-09-25'}")
+    assert message.startswith("GET /markets/calendar params={'from': '2020-08-24', 'to': '2020-09-25'}")
     assert [r["status"] for r in server.request_log] == [500, 500, 500]
     assert "last status: 500" in message and "3 attempts" in message
     assert API_KEY not in message and API_KEY not in repr(err.value.__dict__)
@@ -410,6 +417,7 @@ def test_malformed_rows_are_quarantined_and_the_rest_loads(tmp_path, server, mar
         "reason",
         "raw_record",
         "_ingested_at",
+        "_source",
         "_dlt_load_id",
         "_dlt_id",
     }
@@ -430,7 +438,7 @@ def test_interrupted_run_is_loaded_by_the_next_run(tmp_path, server, market):
     # a run that died after normalize (before load) ...
     pipeline = make_pipeline(settings)
     client = make_client(settings, server.base_url, API_KEY)
-    pipeline.extract(jquants_source(client, *early), loader_file_format="parquet")
+    pipeline.extract(jquants_source(client, *early, datasets=SKELETON), loader_file_format="parquet")
     pipeline.normalize()
     # ... and one that died right after extract
     pipeline.extract(jquants_source(client, *SHORT_WINDOW, datasets=["topix"]), loader_file_format="parquet")

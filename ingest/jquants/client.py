@@ -254,6 +254,14 @@ class JQuantsClient:
         for page in self.get_pages(path, **params):
             yield from page.rows
 
+    def get_object(self, path: str, **params: Any) -> dict[str, Any]:
+        """The decoded body of one `GET path?params` that answers an object rather than `data` rows
+        (e.g. `/bulk/get` -> `{"url": ...}`), with the same pacing, retries and call counts."""
+        endpoint = "/" + path.strip("/")
+        query = {k.removesuffix("_"): _param_value(v) for k, v in params.items() if v is not None}
+        body, _fetched_at = self._request(endpoint, query)
+        return body
+
     def get_pages(self, path: str, **params: Any) -> Iterator[Page]:
         """Yield each page of `GET path?params` (rows, receive time in UTC, the query)."""
         endpoint = "/" + path.strip("/")
