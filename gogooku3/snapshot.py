@@ -1,6 +1,6 @@
 """The analysts' read-only DuckDB snapshot, replaced atomically after each successful build.
 
-Analysts open `ANALYST_DUCKDB_PATH` (default `data/analyst.duckdb`) read-only. The build writes to
+Analysts open `ANALYST_DUCKDB_PATH` (default `data/snapshot/gogooku3.duckdb` — the same file name as the build, so that SQL compiled by dbt, which names the catalog `gogooku3`, runs on it unchanged) read-only. The build writes to
 `DUCKDB_PATH`, never to the snapshot, so an analyst session left open never blocks the scheduled run;
 after a successful build the file is copied beside the snapshot and moved over it with `os.replace`
 (atomic on POSIX): a session already open keeps reading the previous file, a new one sees the new
@@ -20,7 +20,7 @@ from ingest.settings import DATA_DIR, Settings
 
 
 def snapshot_path() -> Path:
-    return Path(os.environ.get("ANALYST_DUCKDB_PATH") or DATA_DIR / "analyst.duckdb")
+    return Path(os.environ.get("ANALYST_DUCKDB_PATH") or DATA_DIR / "snapshot" / "gogooku3.duckdb")
 
 
 def publish_snapshot(settings: Settings, target: Path | None = None) -> Path:
