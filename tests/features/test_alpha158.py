@@ -43,6 +43,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_SQL = REPO / "models" / "intermediate" / "features" / "int_features_alpha158.sql"
+MODEL_YML = REPO / "models" / "intermediate" / "features" / "_features__alpha158.yml"
+GENERIC_TEST = REPO / "macros" / "generic_tests" / "expect_unique_combination.sql"
 WINDOWS = [5, 10, 20, 30, 60]
 
 # ---------------------------------------------------------------------------------------------
@@ -440,13 +442,15 @@ def build_sql_features(
     )
     macros = workdir / "macros"
     macros.mkdir(exist_ok=True)
-    for macro in (REPO / "macros" / "features").glob("alpha158*.sql"):
+    for macro in [*(REPO / "macros" / "features").glob("alpha158*.sql"), GENERIC_TEST]:
         (macros / macro.name).write_text(macro.read_text())
     (workdir / "models" / "int_prices_adjusted.sql").write_text(
         f"select code, trade_date::date as trade_date, open, high, low, close, volume, turnover_value, adj_factor\n"
         f"from read_parquet('{bars_path}')\n"
     )
     (workdir / "models" / "int_features_alpha158.sql").write_text(MODEL_SQL.read_text())
+    # the model's YAML: its data tests and its unit test run in the same `dbt build`
+    (workdir / "models" / MODEL_YML.name).write_text(MODEL_YML.read_text())
     if qlib_bars is not None:
         qlib_bars_path = workdir / "qlib_bars.parquet"
         qlib_bars.to_parquet(qlib_bars_path, index=False)
@@ -460,7 +464,7 @@ def build_sql_features(
         )
     result = dbtRunner().invoke(
         [
-            "run",
+            "build",
             "--project-dir",
             str(workdir),
             "--profiles-dir",
@@ -472,7 +476,7 @@ def build_sql_features(
             "--quiet",
         ]
     )
-    assert result.success, result.exception
+    assert result.success, (result.exception, [str(r.node.name) + ": " + str(r.message) for r in result.result or [] if r.status not in ("success", "pass")])
     with duckdb.connect(str(db_path)) as con:
         features = con.sql("select * from int_features_alpha158 order by code, trade_date").df()
         on_qlib_bars = None
