@@ -28,8 +28,9 @@ QUARANTINED = Gauge("gogooku3_quarantined_rows", "Rows quarantined by the last c
                     registry=REGISTRY)
 
 
-def serve(port: int) -> None:
-    start_http_server(port, addr="0.0.0.0", registry=REGISTRY)
+def serve(port: int, addr: str = "0.0.0.0"):
+    """Serve /metrics; returns the (server, thread) pair so tests can stop it."""
+    return start_http_server(port, addr=addr, registry=REGISTRY)
 
 
 def observe_cycle(result) -> None:
@@ -40,9 +41,9 @@ def observe_cycle(result) -> None:
     if ingest is not None:
         for table, n in (getattr(ingest, "rows", {}) or {}).items():
             ROWS.labels(step="ingest", table=table).set(n)
-        for endpoint_status, n in (getattr(ingest, "api_calls_by_status", {}) or {}).items():
-            endpoint, status = endpoint_status
-            FETCHES.labels(endpoint=endpoint, status=str(status)).inc(n)
+        for endpoint, by_status in (getattr(ingest, "api_statuses", {}) or {}).items():
+            for status, n in by_status.items():
+                FETCHES.labels(endpoint=endpoint, status=str(status)).inc(n)
         for rule, n in (getattr(ingest, "quarantined", {}) or {}).items():
             QUARANTINED.labels(rule=rule).set(n)
     for table, n in (result.published or {}).items():
