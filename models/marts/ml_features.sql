@@ -24,43 +24,58 @@ int_trading_calendar as (
 ),
 
 {% if is_incremental() %}
+last_loaded as (
+
+    select max(this_model.trade_date) as trade_date
+    from {{ this }} as this_model
+
+),
+
+last_loaded_business_day as (
+
+    select max(int_trading_calendar.business_day_index) as business_day_index
+
+    from int_trading_calendar
+    inner join last_loaded
+        on int_trading_calendar.calendar_date <= last_loaded.trade_date
+    where int_trading_calendar.is_business_day
+
+),
+
 recompute_bounds as (
 
+    -- no loaded rows (or no calendar for them): both bounds fall back to a full recompute
     select
         coalesce(
-            min(calendar.calendar_date) filter (
-                where calendar.business_day_index
-                >= last_loaded.business_day_index - {{ lookback_business_days }}
+            min(int_trading_calendar.calendar_date) filter (
+                where int_trading_calendar.business_day_index
+                >= last_loaded_business_day.business_day_index - {{ lookback_business_days }}
             ),
             date '0001-01-01'
         ) as recompute_from_date,
         coalesce(
-            min(calendar.calendar_date) filter (
-                where calendar.business_day_index
-                >= last_loaded.business_day_index - {{ lookback_business_days + warmup_business_days }}
+            min(int_trading_calendar.calendar_date) filter (
+                where int_trading_calendar.business_day_index
+                >= last_loaded_business_day.business_day_index
+                - {{ lookback_business_days + warmup_business_days }}
             ),
             date '0001-01-01'
         ) as read_from_date
 
-    from int_trading_calendar as calendar
-    cross join (
-        select max(business_day_index) as business_day_index
-        from int_trading_calendar
-        where
-            is_business_day
-            and calendar_date <= (select max(trade_date) from {{ this }})
-    ) as last_loaded
-    where calendar.is_business_day
+    from int_trading_calendar
+    cross join last_loaded_business_day
+    where int_trading_calendar.is_business_day
 
 ),
 
 codes_with_recent_split as (
 
-    select distinct code
-    from {{ ref('int_prices_adjusted') }}
-    where
-        trade_date >= (select recompute_from_date from recompute_bounds)
-        and adj_factor != 1
+    select distinct prices.code
+
+    from {{ ref('int_prices_adjusted') }} as prices
+    inner join recompute_bounds
+        on prices.trade_date >= recompute_bounds.recompute_from_date
+    where prices.adj_factor != 1
 
 ),
 {% endif %}
@@ -72,8 +87,8 @@ int_prices_adjusted as (
         feature_row_index is not null
         {% if is_incremental() %}
         and (
-            trade_date >= (select read_from_date from recompute_bounds)
-            or code in (select code from codes_with_recent_split)
+            trade_date >= (select recompute_bounds.read_from_date from recompute_bounds)
+            or code in (select codes_with_recent_split.code from codes_with_recent_split)
         )
         {% endif %}
 
@@ -104,13 +119,13 @@ final as (
     from features
     where
         true
-        {% if var('history_start', none) %}
+        {% if var("history_start", none) %}
         and trade_date >= cast('{{ var("history_start") }}' as date)
         {% endif %}
         {% if is_incremental() %}
         and (
-            trade_date >= (select recompute_from_date from recompute_bounds)
-            or code in (select code from codes_with_recent_split)
+            trade_date >= (select recompute_bounds.recompute_from_date from recompute_bounds)
+            or code in (select codes_with_recent_split.code from codes_with_recent_split)
         )
         {% endif %}
 

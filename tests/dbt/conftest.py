@@ -3,8 +3,8 @@ from real Parquet lakes under tmp paths.
 
 dbt invocations cost seconds each, so the builds are session fixtures that the tests share:
 `fixture_builds` plays the daily cycle on the pyarrow fixture lake (tests/dbt/fixture_lake.py):
-a first build as known at a cut-off, an incremental build with everything, a re-run, and a full
-refresh of the mart, keeping a snapshot of what each step produced. `simulator_builds` does the
+a first build on the loads fetched up to a cut-off day, an incremental build after the later loads
+are appended, a re-run, and a full refresh of the mart, keeping a snapshot of each step. `simulator_builds` does the
 same on a lake written by the real ingest from the bundled J-Quants simulator.
 """
 
@@ -13,16 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import fixture_lake
 import pandas as pd
 import pytest
-
-import fixture_lake
 import simulated_lake as sim
-from dbt_harness import DbtProject, environment
-
-# First build: everything fetched up to 2020-10-05 18:00 JST (before the vendor's correction of
-# 13010 on that date was fetched, before 72030's split).
-FIRST_CUT = "2020-10-05T12:00:00+00:00"
+from dbt_harness import NO_UNIT_TESTS, DbtProject, environment
+from fixture_lake import CUT_DAY
 
 
 @dataclass
@@ -49,18 +45,20 @@ def mart_snapshot(project: DbtProject) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def fixture_builds(tmp_path_factory: pytest.TempPathFactory) -> FixtureBuilds:
     workdir = tmp_path_factory.mktemp("dbt_fixture_lake")
-    market = fixture_lake.write_lake(workdir / "lake")
-    project = DbtProject(workdir=workdir, lake_url=str(workdir / "lake"))
+    lake = workdir / "lake"
+    project = DbtProject(workdir=workdir, lake_url=str(lake))
 
-    first = project.dbt("build", dbt_vars={"as_known_at": FIRST_CUT})
+    market = fixture_lake.write_lake(lake, fetched_until=CUT_DAY)
+    first = project.dbt("build")
     first_features = mart_snapshot(project)
     first_bars = project.query("select * from main_staging.stg_jquants__daily_bars order by code, trade_date")
 
-    incremental = project.dbt("build")
+    fixture_lake.write_lake(lake, fetched_after=CUT_DAY)  # the daily loads since, appended
+    incremental = project.dbt("build", *NO_UNIT_TESTS)
     incremental_features = mart_snapshot(project)
     counts_incremental = project.row_counts()
 
-    rerun = project.dbt("build")
+    rerun = project.dbt("build", *NO_UNIT_TESTS)
     counts_rerun = project.row_counts()
 
     project.dbt("run", "--select", "ml_features", "--full-refresh")
@@ -102,17 +100,21 @@ def simulator_builds(tmp_path_factory: pytest.TempPathFactory) -> SimulatorBuild
     ingest_env = {**project.env(), "DLT_PIPELINES_DIR": str(workdir / "dlt"), "GOGOOKU3_NO_DOTENV": "1"}
 
     def ingest(end: dt.date, start: dt.date):
-        market = simulator.Market(seed=sim.SIMULATOR_SEED, n_codes=sim.SIMULATOR_CODES, start=sim.SIMULATOR_START, end=end)
+        market = simulator.Market(
+            seed=sim.SIMULATOR_SEED, n_codes=sim.SIMULATOR_CODES, start=sim.SIMULATOR_START, end=end
+        )
         with environment(ingest_env), simulator.SimulatorServer(market, api_key=sim.SIMULATOR_KEY) as server:
-            pipeline.run_ingest(get_settings(), start, end, base_url=server.base_url, api_key=sim.SIMULATOR_KEY)
+            pipeline.run_ingest(
+                get_settings(), start, end, base_url=server.base_url, api_key=sim.SIMULATOR_KEY
+            )
         return market
 
     ingest(sim.SIMULATOR_FIRST_END, sim.SIMULATOR_START)
-    project.dbt("build")
+    project.dbt("build", *NO_UNIT_TESTS)
     first_features = mart_snapshot(project)
 
     market = ingest(sim.SIMULATOR_SECOND_END, sim.SIMULATOR_FIRST_END - dt.timedelta(days=7))
-    incremental = project.dbt("build")
+    incremental = project.dbt("build", *NO_UNIT_TESTS)
     incremental_features = mart_snapshot(project)
 
     project.dbt("run", "--select", "ml_features", "--full-refresh")

@@ -16,6 +16,8 @@ import pandas as pd
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROFILES_DIR = PROJECT_DIR / "profiles"
+# Builds after a lake's first one skip the YAML unit tests: they do not depend on the data.
+NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 MODEL_TABLES = {
     "stg_jquants__daily_bars": "main_staging",
     "stg_jquants__equities_master": "main_staging",
@@ -126,8 +128,14 @@ class DbtProject:
 
 def failed_nodes(result) -> list[str]:
     results = getattr(result.result, "results", None) or []
-    return [f"{r.node.name}: {r.status} {r.message or ''}" for r in results if str(r.status) in ("fail", "error")]
+    return [
+        f"{r.node.name}: {r.status} {r.message or ''}" for r in results if str(r.status) in ("fail", "error")
+    ]
 
 
-def node_statuses(result) -> dict[str, str]:
-    return {r.node.name: str(r.status) for r in result.result.results}
+def node_statuses(result, resource_type: str | None = None) -> dict[str, str]:
+    return {
+        r.node.name: str(r.status)
+        for r in result.result.results
+        if resource_type is None or r.node.resource_type == resource_type
+    }

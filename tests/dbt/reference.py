@@ -60,5 +60,7 @@ def assert_frames_close(actual: pd.DataFrame, expected: pd.DataFrame, columns, a
         too_far = both & (np.abs(act - exp) > atol + rtol * np.abs(exp))
         if null_mismatch.any() or too_far.any():
             bad = merged.loc[null_mismatch | too_far, keys + [f"{column}_expected", f"{column}_actual"]]
-            problems.append(f"{column}: {int(null_mismatch.sum())} NULL mismatches, {int(too_far.sum())} off\n{bad.head(5)}")
+            problems.append(
+                f"{column}: {int(null_mismatch.sum())} NULL mismatches, {int(too_far.sum())} off\n{bad.head(5)}"
+            )
     assert not problems, "\n".join(problems)

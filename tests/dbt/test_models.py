@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import fixture_lake
 import numpy as np
 import pandas as pd
 import pytest
 import talib
-
-import fixture_lake
 from dbt_harness import DbtProject, node_statuses
+from fixture_lake import CUT, CUT_DAY
 from reference import FEATURES, assert_frames_close, reference_features
 
 D = dt.date
@@ -21,16 +21,18 @@ def test_every_build_step_passes_all_tests(fixture_builds):
     for build in (fixture_builds.first_build, fixture_builds.incremental_build, fixture_builds.rerun_build):
         statuses = node_statuses(build)
         assert set(statuses.values()) <= {"success", "pass"}, statuses
-        assert sum(1 for s in statuses.values() if s == "pass") >= 40  # data + unit tests ran
+        assert sum(1 for s in statuses.values() if s == "pass") >= 40
+    unit_tests = node_statuses(fixture_builds.first_build, "unit_test")
+    assert len(unit_tests) >= 3 and set(unit_tests.values()) == {"pass"}  # in the first build
 
 
-def test_staging_keeps_the_latest_version_as_known_at_the_cut(fixture_builds):
+def test_staging_keeps_the_latest_version(fixture_builds):
     code, day = fixture_lake.CORRECTED
     raw_close = fixture_builds.market.bars[(code, day)]["c"]
     first = fixture_builds.first_bars
     as_known_then = first[(first["code"] == code) & (first["trade_date"].dt.date == day)]
     assert as_known_then["close"].tolist() == [raw_close + 10.0]  # the vendor's error, as fetched
-    assert first["trade_date"].max().date() == D(2020, 10, 5)  # nothing after the cut
+    assert first["trade_date"].max().date() == CUT_DAY  # nothing after the cut
 
     now = fixture_builds.project.query(
         f"select close from main_staging.stg_jquants__daily_bars where code = '{code}' and trade_date = '{day}'"
@@ -41,7 +43,10 @@ def test_staging_keeps_the_latest_version_as_known_at_the_cut(fixture_builds):
 def test_vendor_correction_inside_the_lookback_reaches_the_mart(fixture_builds):
     code, day = fixture_lake.CORRECTED
     raw_close = fixture_builds.market.bars[(code, day)]["c"]
-    for frame, expected in ((fixture_builds.first_features, raw_close + 10.0), (fixture_builds.incremental_features, raw_close)):
+    for frame, expected in (
+        (fixture_builds.first_features, raw_close + 10.0),
+        (fixture_builds.incremental_features, raw_close),
+    ):
         row = frame[(frame["code"] == code) & (frame["trade_date"].dt.date == day)]
         assert row["close"].tolist() == [expected]
 
@@ -57,14 +62,24 @@ def test_adjusted_prices_equal_the_ground_truth(fixture_builds, code, ex_date, f
     )
     rows["day"] = rows["trade_date"].dt.date
     assert len(rows) == len(market.business_days())
-    for name, column in (("adj_open", "o"), ("adj_high", "h"), ("adj_low", "l"), ("adj_close", "c"), ("adj_volume", "vo")):
+    for name, column in (
+        ("adj_open", "o"),
+        ("adj_high", "h"),
+        ("adj_low", "l"),
+        ("adj_close", "c"),
+        ("adj_volume", "vo"),
+    ):
         expected = np.array([market.adjusted(code, d, column) for d in rows["day"]], dtype=float)
-        np.testing.assert_allclose(rows[name].to_numpy(dtype=float), expected, rtol=1e-13, atol=0, equal_nan=True)
+        np.testing.assert_allclose(
+            rows[name].to_numpy(dtype=float), expected, rtol=1e-13, atol=0, equal_nan=True
+        )
 
     # the factor scales every row before the ex-date and none from it on
     before = rows[rows["day"] < ex_date]
     after = rows[rows["day"] >= ex_date]
-    assert np.allclose(before["cumulative_adj_factor"], factor) and (after["cumulative_adj_factor"] == 1.0).all()
+    assert (
+        np.allclose(before["cumulative_adj_factor"], factor) and (after["cumulative_adj_factor"] == 1.0).all()
+    )
     assert rows.loc[rows["day"] == ex_date, "adj_factor"].tolist() == [factor]
     last_before = before[before["is_traded"]].iloc[-1]
     assert last_before["adj_close"] == pytest.approx(last_before["close"] * factor, rel=1e-15)
@@ -102,7 +117,10 @@ def test_no_trade_days_carry_the_last_adjusted_close(fixture_builds):
         untraded = group[~group["is_traded"] & group["feature_close"].notna()]
         assert (untraded["feature_close"] == previous[untraded.index]).all()
         assert (untraded["feature_volume"] == 0).all()
-        assert (untraded[["feature_open", "feature_high", "feature_low"]].to_numpy().T == untraded["feature_close"].to_numpy()).all()
+        assert (
+            untraded[["feature_open", "feature_high", "feature_low"]].to_numpy().T
+            == untraded["feature_close"].to_numpy()
+        ).all()
     # rows before a code's first trade are outside the feature series
     listed = rows[rows["code"] == "130A0"]
     assert listed.loc[listed["trade_date"] < "2020-06-08", "feature_row_index"].isna().all()
@@ -135,7 +153,9 @@ def ground_truth_bars(market: fixture_lake.Market) -> pd.DataFrame:
 def test_features_equal_an_independent_implementation(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
     project = fixture_builds.project
-    assert_frames_close(project.query("select * from main_intermediate.int_features_price"), expected, FEATURES)
+    assert_frames_close(
+        project.query("select * from main_intermediate.int_features_price"), expected, FEATURES
+    )
     assert_frames_close(fixture_builds.incremental_features, expected, FEATURES)
     # NULL exactly during warm-up, defined after it
     assert expected.loc[expected["t"] >= 60, list(FEATURES)].notna().all().all()
@@ -144,7 +164,9 @@ def test_features_equal_an_independent_implementation(fixture_builds):
 def test_sma_equals_talib_on_the_adjusted_series(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
     features = fixture_builds.project.query("select * from main_intermediate.int_features_price")
-    merged = expected[["code", "trade_date", "adjusted_close", "factor"]].merge(features, on=["code", "trade_date"])
+    merged = expected[["code", "trade_date", "adjusted_close", "factor"]].merge(
+        features, on=["code", "trade_date"]
+    )
     for _, group in merged.sort_values(["code", "trade_date"]).groupby("code"):
         for n in (5, 20, 60):
             talib_sma = talib.SMA(group["adjusted_close"].to_numpy(dtype=float), timeperiod=n)
@@ -166,7 +188,10 @@ def test_level_features_are_what_was_computable_on_their_date(fixture_builds, co
             continue
         history = [d for d in days if d <= day]
         closes = [market.bars[(code, d)]["c"] for d in history]
-        known = [None if c is None else float(Fraction(c) * market.later_factor(code, d, known_on=day)) for c, d in zip(closes, history)]
+        known = [
+            None if c is None else float(Fraction(c) * market.later_factor(code, d, known_on=day))
+            for c, d in zip(closes, history)
+        ]
         series = pd.Series(known, dtype=float).ffill().dropna()
         for n in (5, 20):
             assert row[f"sma_{n}"].iloc[0] == pytest.approx(series.iloc[-n:].mean(), rel=1e-12), (day, n)
@@ -182,7 +207,7 @@ def test_incremental_equals_full_refresh(fixture_builds):
     # the first build stopped at the cut; the incremental one added the rest, and re-adjusted
     # the whole history of the code that split after the cut
     first = fixture_builds.first_features
-    assert first["trade_date"].max().date() == D(2020, 10, 5)
+    assert first["trade_date"].max().date() == CUT_DAY
     before_split = incremental[(incremental["code"] == "72030") & (incremental["trade_date"] < "2020-10-01")]
     assert np.allclose(before_split["adj_close"], before_split["close"] * 0.5)
 
@@ -191,18 +216,30 @@ def test_rebuilding_leaves_row_counts_unchanged(fixture_builds):
     counts = fixture_builds.counts_after_incremental
     assert counts == fixture_builds.counts_after_rerun
     n_days = len(fixture_lake.Market.business_days())
-    assert counts["stg_jquants__daily_bars"] == counts["int_prices_adjusted"] == n_days * len(fixture_lake.CODES)
+    assert (
+        counts["stg_jquants__daily_bars"] == counts["int_prices_adjusted"] == n_days * len(fixture_lake.CODES)
+    )
     assert counts["ml_features"] == counts["int_features_price"] == n_days * len(fixture_lake.CODES) - 5
     assert counts["int_trading_calendar"] == len(fixture_lake.calendar_dates())
 
 
-def test_features_of_a_code_do_not_depend_on_other_codes(fixture_builds, tmp_path):
-    """The same market with one code only gives that code exactly the same features."""
-    code = "72030"
-    fixture_lake.write_lake(tmp_path / "lake", codes=(code,))
-    alone = DbtProject(workdir=tmp_path, lake_url=str(tmp_path / "lake"))
-    alone.dbt("run", "--select", "+int_features_price")
-    solo = alone.query("select * from main_intermediate.int_features_price")
-    together = fixture_builds.project.query(f"select * from main_intermediate.int_features_price where code = '{code}'")
-    assert set(solo["code"]) == {code}
-    assert_frames_close(solo, together, FEATURES, atol=0, rtol=0)
+def test_as_known_at_and_without_other_codes_gives_the_same_features(fixture_builds, tmp_path):
+    """A lake of two of the codes, with every load, rebuilt with var('as_known_at') at the cut,
+    gives exactly what the five-code lake gave when it held only the loads up to the cut: the
+    var rebuilds the past, and a code's features never depend on another code's rows."""
+    codes = ("13010", "72030")
+    fixture_lake.write_lake(tmp_path / "lake", codes=codes)
+    subset = DbtProject(workdir=tmp_path, lake_url=str(tmp_path / "lake"))
+    models_and_seeds = ("--resource-type", "model", "--resource-type", "seed")
+    subset.dbt("build", "--select", "+ml_features", *models_and_seeds, dbt_vars={"as_known_at": CUT})
+
+    code, day = fixture_lake.CORRECTED
+    bars = subset.query(
+        f"select close from main_staging.stg_jquants__daily_bars where code = '{code}' and trade_date = '{day}'"
+    )
+    assert bars["close"].tolist() == [fixture_builds.market.bars[(code, day)]["c"] + 10.0]  # as known then
+
+    alone = subset.query("select * from main_marts.ml_features")
+    together = fixture_builds.first_features[fixture_builds.first_features["code"].isin(codes)]
+    assert set(alone["code"]) == set(codes) and len(alone) == len(together)
+    assert_frames_close(alone, together, [*FEATURES, "close", "adj_close"], atol=0, rtol=0)

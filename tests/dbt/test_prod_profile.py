@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import s3fs
-
 import fixture_lake
+import s3fs
 from dbt_harness import DbtProject
 
 BUCKET = "gogooku3-dbt-tests"
@@ -20,7 +19,11 @@ def load_id(day) -> str:
 
 
 def test_staging_reads_the_lake_from_s3(fixture_builds, moto_s3, tmp_path):
-    credentials = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_DEFAULT_REGION": "us-east-1"}
+    credentials = {
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     fs = s3fs.S3FileSystem(key=ACCESS_KEY, secret=SECRET_KEY, client_kwargs={"endpoint_url": moto_s3})
     fs.mkdir(BUCKET)
     # the calendar load and the history load of the fixture lake (a few files keep this fast)

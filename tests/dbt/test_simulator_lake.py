@@ -8,10 +8,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulated_lake import SIMULATOR_FIRST_END, SIMULATOR_SECOND_END, SIMULATOR_START
 from dbt_harness import node_statuses
 from reference import FEATURES, assert_frames_close, reference_features
+from simulated_lake import SIMULATOR_FIRST_END, SIMULATOR_SECOND_END, SIMULATOR_START
 
 
 def split_events(market) -> pd.DataFrame:
@@ -60,12 +59,23 @@ def test_adjusted_prices_equal_the_simulator_ground_truth(simulator_builds):
     np.testing.assert_allclose(traded["cumulative_adj_factor"], traded["factor"], rtol=1e-15)
     # and, rounded to 0.1, the vendor's values as published at the end of the window, for every
     # row (the lake holds older, stale versions for the rows fetched before the reverse split)
-    for ours_column, vendor in (("adj_open", "AdjO"), ("adj_high", "AdjH"), ("adj_low", "AdjL"), ("adj_close", "AdjC"), ("adj_volume", "AdjVo")):
+    for ours_column, vendor in (
+        ("adj_open", "AdjO"),
+        ("adj_high", "AdjH"),
+        ("adj_low", "AdjL"),
+        ("adj_close", "AdjC"),
+        ("adj_volume", "AdjVo"),
+    ):
         diff = (traded[ours_column].round(1) - traded[vendor]).abs()
-        assert (diff < 1e-9).all(), traded.loc[diff >= 1e-9, ["code", "trade_date", ours_column, vendor]].head()
+        assert (diff < 1e-9).all(), traded.loc[
+            diff >= 1e-9, ["code", "trade_date", ours_column, vendor]
+        ].head()
 
 
-@pytest.mark.parametrize(("code", "ex_date", "factor"), [("40010", dt.date(2025, 3, 27), 0.5), ("40020", dt.date(2025, 7, 30), 5.0)])
+@pytest.mark.parametrize(
+    ("code", "ex_date", "factor"),
+    [("40010", dt.date(2025, 3, 27), 0.5), ("40020", dt.date(2025, 7, 30), 5.0)],
+)
 def test_split_cases_before_and_after_the_ex_date(simulator_builds, code, ex_date, factor):
     rows = simulator_builds.project.query(
         f"select * from main_intermediate.int_prices_adjusted where code = '{code}' and is_traded order by trade_date"
@@ -93,7 +103,9 @@ def test_stale_vendor_values_in_the_lake_are_flagged_not_compared(simulator_buil
 def test_features_equal_an_independent_implementation(simulator_builds):
     expected = reference_features(truth_with_factors(simulator_builds.market))
     project = simulator_builds.project
-    assert_frames_close(project.query("select * from main_intermediate.int_features_price"), expected, FEATURES)
+    assert_frames_close(
+        project.query("select * from main_intermediate.int_features_price"), expected, FEATURES
+    )
     assert_frames_close(simulator_builds.incremental_features, expected, FEATURES)
 
 
@@ -102,4 +114,6 @@ def test_incremental_equals_full_refresh(simulator_builds):
     assert len(incremental) == len(full) > len(simulator_builds.first_features)
     assert_frames_close(incremental, full, [*FEATURES, "close", "adj_close"], atol=0, rtol=1e-15)
     assert incremental["trade_date"].max().date() == SIMULATOR_SECOND_END
-    assert "147A0" in set(incremental["code"]) - set(simulator_builds.first_features["code"])  # listed in between
+    assert "147A0" in set(incremental["code"]) - set(
+        simulator_builds.first_features["code"]
+    )  # listed in between

@@ -72,8 +72,9 @@ final as (
 
     from indexed
     left join tse_session_hours
-        on indexed.calendar_date between tse_session_hours.valid_from_date
-        and tse_session_hours.valid_to_date
+        on
+            indexed.calendar_date >= tse_session_hours.valid_from_date
+            and indexed.calendar_date <= tse_session_hours.valid_to_date
 
 )
 

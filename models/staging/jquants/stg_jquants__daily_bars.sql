@@ -50,10 +50,11 @@ renamed as (
 latest_version as (
 
     select * from renamed
-    qualify row_number() over (
-        partition by code, trade_date
-        order by ingested_at desc, dlt_load_id desc, dlt_id desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by code, trade_date
+            order by ingested_at desc, dlt_load_id desc, dlt_id desc
+        ) = 1
 
 ),
 

@@ -42,10 +42,11 @@ renamed as (
 latest_version as (
 
     select * from renamed
-    qualify row_number() over (
-        partition by code, snapshot_date
-        order by ingested_at desc, dlt_load_id desc, dlt_id desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by code, snapshot_date
+            order by ingested_at desc, dlt_load_id desc, dlt_id desc
+        ) = 1
 
 ),
 
