@@ -55,7 +55,7 @@ from ingest.jquants.source import (
     TradingCalendar,
     as_date,
     make_resources,
-    margin_record_dates,
+    margin_publications,
     parse_records,
     select_datasets,
     with_quarantine,
@@ -392,6 +392,7 @@ def planned_calls(
     if bulk_months is not None:
         files = {m: BulkFile(f"m{m:%Y%m}", "9999-12-31T00:00:00Z", None, m) for m in bulk_months}
     calls: Counter = Counter({"/markets/calendar": 1})
+    margin_dates = margin_publications(business_days)
     for unit in plan_backfill(business_days, start, end, selected, files):
         unit_days = [d for d in days if unit.start <= d <= unit.end]
         for name in unit.rest_datasets:
@@ -399,7 +400,7 @@ def planned_calls(
             if name in RANGE_DATASETS:
                 calls[endpoint] += 0 if name == "trading_calendar" else 1
             elif name == "margin_interest":
-                calls[endpoint] += len(margin_record_dates(business_days, unit.start, unit.end))
+                calls[endpoint] += sum(1 for r in margin_dates if unit.start <= r[1] <= unit.end)
             else:
                 calls[endpoint] += len(unit_days)
         calls[BULK_GET] += len(unit.bulk_files)
@@ -413,11 +414,14 @@ def approximate_tse_business_days(start: dt.date, end: dt.date) -> list[dt.date]
     calendar up to rare exceptions (for estimates only; the ingest uses `/markets/calendar`)."""
     import jpholiday
 
+    holidays = {
+        day for year in range(start.year, end.year + 1) for day, _name in jpholiday.year_holidays(year)
+    }
     days = []
     day = start
     while day <= end:
         year_end = (day.month == 12 and day.day == 31) or (day.month == 1 and day.day <= 3)
-        if day.weekday() < 5 and not year_end and not jpholiday.is_holiday(day):
+        if day.weekday() < 5 and not year_end and day not in holidays:
             days.append(day)
         day += dt.timedelta(days=1)
     return days

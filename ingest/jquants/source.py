@@ -229,6 +229,7 @@ class TradingCalendar:
         return day is None or self.start <= day <= self.end
 
     def all_business_days(self) -> list[dt.date]:
+        """Days with HolDiv "1" or "2" in the whole fetched range (lookback included), ascending."""
         days: set[dt.date] = set()
         for page in self.pages():
             for raw in page.rows:
@@ -248,14 +249,15 @@ class TradingCalendar:
         return [d for d in self.all_business_days() if self.start <= d <= self.end]
 
     def margin_record_dates(self) -> list[dt.date]:
-        """Weekly margin record dates R published in [start, end]: R is the last business day of a
-        Mon-Fri week with at least 3 business days, published `MARGIN_PUBLICATION_LAG` business days
-        later."""
+        """Weekly margin record dates published in [start, end] (see `margin_publications`)."""
         return margin_record_dates(self.all_business_days(), self.start, self.end)
 
 
-def margin_record_dates(business_days: Sequence[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
-    """The record dates R (see `TradingCalendar.margin_record_dates`) whose publication is in [start, end]."""
+def margin_publications(business_days: Sequence[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """(record date R, publication day) of every week in `business_days` that has margin data: R is
+    the last business day of a Mon-Fri week with at least `MARGIN_MIN_BUSINESS_DAYS` business days,
+    published `MARGIN_PUBLICATION_LAG` business days later (weeks whose publication day is past the
+    end of `business_days` are left out)."""
     weeks: dict[dt.date, list[dt.date]] = {}
     for day in business_days:
         weeks.setdefault(day - dt.timedelta(days=day.weekday()), []).append(day)
@@ -266,9 +268,14 @@ def margin_record_dates(business_days: Sequence[dt.date], start: dt.date, end: d
             continue
         record = max(days)
         i = position[record] + MARGIN_PUBLICATION_LAG
-        if i < len(business_days) and start <= business_days[i] <= end:
-            out.append(record)
+        if i < len(business_days):
+            out.append((record, business_days[i]))
     return sorted(out)
+
+
+def margin_record_dates(business_days: Sequence[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
+    """The margin record dates whose publication day is in [start, end] (see `margin_publications`)."""
+    return [record for record, published in margin_publications(business_days) if start <= published <= end]
 
 
 @dlt.resource(name="trading_calendar", write_disposition="append", columns=TRADING_CALENDAR.columns())
