@@ -47,7 +47,7 @@ import requests
 from dlt.extract.resource import DltResource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from ingest.jquants.client import JQuantsClient, JQuantsError
+from ingest.jquants.client import JQuantsAuthError, JQuantsClient, JQuantsError
 from ingest.jquants.schema import DAILY_BARS, DAILY_BARS_LONG_NAMES, QUARANTINE_TABLE
 from ingest.jquants.source import (
     CALENDAR_LOOKBACK_DAYS,
@@ -60,7 +60,8 @@ from ingest.jquants.source import (
     select_datasets,
     with_quarantine,
 )
-from ingest.settings import Settings
+from ingest.pipeline import _endpoint, _unwrap, load_pending, make_client, make_pipeline
+from ingest.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -477,6 +478,15 @@ class BackfillResult:
         return sum(self.api_calls.values())
 
 
+def _bulk_files_or_none(client: JQuantsClient) -> dict[dt.date, BulkFile] | None:
+    """The bulk listing, or None (daily bars through REST) when the plan has no bulk access (403)."""
+    try:
+        return list_bulk_files(client)
+    except JQuantsAuthError as exc:
+        log.warning("no bulk files (%s): daily bars go through REST", exc)
+        return None
+
+
 def _done_units(pipeline: dlt.Pipeline) -> dict[str, Any]:
     return dict(pipeline.state.get("sources", {}).get("jquants", {}).get(STATE_KEY, {}))
 
@@ -530,8 +540,6 @@ def run_backfill(
 
     Raises `JQuantsError` when the API fails for good; run it again to resume.
     """
-    from ingest.pipeline import _unwrap, load_pending, make_client, make_pipeline
-
     t0 = time.monotonic()
     start_date, end_date = as_date(start, "start"), as_date(end, "end")
     if end_date < start_date:
@@ -555,7 +563,7 @@ def run_backfill(
             fetch_end=_month_end(end_date),
         )
         business_days = calendar.all_business_days()
-        bulk_files = list_bulk_files(client) if use_bulk and "daily_bars" in selected else None
+        bulk_files = _bulk_files_or_none(client) if use_bulk and "daily_bars" in selected else None
         units = plan_backfill(business_days, start_date, end_date, selected, bulk_files)
         done = _done_units(pipeline)
         todo = [(unit, unit.pending(done)) for unit in units]
@@ -638,9 +646,6 @@ def format_estimate(start: dt.date, end: dt.date, datasets: Sequence[str] | None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ingest.pipeline import _endpoint
-    from ingest.settings import SettingsError, get_settings
-
     parser = argparse.ArgumentParser(prog="python -m ingest.bulk", description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="start", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")

@@ -223,6 +223,16 @@ def run_ingest(
     return result
 
 
+def run_backfill(settings: Settings, start: dt.date | str, end: dt.date | str, **kwargs: Any) -> Any:
+    """Backfill [start, end]: whole months of daily bars from the bulk CSV files, the rest through
+    REST, resumable, with a progress bar. See `ingest.bulk.run_backfill` (its keyword arguments:
+    `base_url`, `api_key`, `pipelines_dir`, `progress`, `datasets`, `use_bulk`, `client_kwargs`) and
+    docs/backfill.md; returns an `ingest.bulk.BackfillResult`."""
+    from ingest.bulk import run_backfill as backfill
+
+    return backfill(settings, start, end, **kwargs)
+
+
 # -- CLI -----------------------------------------------------------------------------------------
 
 
