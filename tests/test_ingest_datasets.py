@@ -639,3 +639,25 @@ def test_expired_download_url_is_signed_again(server):
     downloader = BulkDownloader(client, session=ExpiresOnce(), backoff_seconds=0)
     assert downloader.fetch(BulkFile(row["Key"], row["LastModified"], row["Size"], dt.date(2019, 1, 1)))
     assert client.stats.calls_by_endpoint()[BULK_GET] == 2 and downloader.downloads == 2
+
+
+def test_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise(caplog):
+    import io
+    import logging
+
+    from ingest.bulk import Unit, _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    unit = Unit("2024-01", dt.date(2024, 1, 1), dt.date(2024, 1, 31), ["equities_master"], [])
+    terminal = Terminal()
+    bar = _Progress(2, True, stream=terminal)
+    bar.step(unit, 1234)
+    bar.close()
+    assert "backfill" in terminal.getvalue() and "1/2" in terminal.getvalue()
+    caplog.set_level(logging.INFO, logger="ingest.bulk")
+    plain = _Progress(2, True, stream=io.StringIO())
+    plain.step(unit, 1234)
+    assert plain.bar is None and "backfill 1/2 2024-01 (rest): 1,234 rows" in caplog.text
