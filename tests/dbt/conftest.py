@@ -17,7 +17,7 @@ import fixture_lake
 import pandas as pd
 import pytest
 import simulated_lake as sim
-from dbt_harness import NO_UNIT_TESTS, DbtProject, environment
+from dbt_harness import NO_UNIT_TESTS, SKELETON, DbtProject, environment
 from fixture_lake import CUT_DAY
 
 
@@ -49,16 +49,16 @@ def fixture_builds(tmp_path_factory: pytest.TempPathFactory) -> FixtureBuilds:
     project = DbtProject(workdir=workdir, lake_url=str(lake))
 
     market = fixture_lake.write_lake(lake, fetched_until=CUT_DAY)
-    first = project.dbt("build")
+    first = project.dbt("build")  # the whole project, unit tests included
     first_features = mart_snapshot(project)
     first_bars = project.query("select * from main_staging.stg_jquants__daily_bars order by code, trade_date")
 
     fixture_lake.write_lake(lake, fetched_after=CUT_DAY)  # the daily loads since, appended
-    incremental = project.dbt("build", *NO_UNIT_TESTS)
+    incremental = project.dbt("build", *SKELETON, *NO_UNIT_TESTS)
     incremental_features = mart_snapshot(project)
     counts_incremental = project.row_counts()
 
-    rerun = project.dbt("build", *NO_UNIT_TESTS)
+    rerun = project.dbt("build", *SKELETON, *NO_UNIT_TESTS)
     counts_rerun = project.row_counts()
 
     project.dbt("run", "--select", "ml_features", "--full-refresh")
@@ -110,11 +110,11 @@ def simulator_builds(tmp_path_factory: pytest.TempPathFactory) -> SimulatorBuild
         return market
 
     ingest(sim.SIMULATOR_FIRST_END, sim.SIMULATOR_START)
-    project.dbt("build", *NO_UNIT_TESTS)
+    project.dbt("build", *SKELETON, *NO_UNIT_TESTS)
     first_features = mart_snapshot(project)
 
     market = ingest(sim.SIMULATOR_SECOND_END, sim.SIMULATOR_FIRST_END - dt.timedelta(days=7))
-    incremental = project.dbt("build", *NO_UNIT_TESTS)
+    incremental = project.dbt("build", *SKELETON, *NO_UNIT_TESTS)
     incremental_features = mart_snapshot(project)
 
     project.dbt("run", "--select", "ml_features", "--full-refresh")

@@ -18,19 +18,16 @@ def split_events(market) -> pd.DataFrame:
     return events[(events["Date"] >= SIMULATOR_START) & (events["Date"] <= SIMULATOR_SECOND_END)]
 
 
-def truth_with_factors(market) -> pd.DataFrame:
-    """Ground-truth bars with the exact product of later split factors per row."""
+@pytest.fixture(scope="module")
+def truth(simulator_builds) -> pd.DataFrame:
+    """Ground-truth bars with `factor`, the exact product of the code's later split factors."""
+    market = simulator_builds.market
     bars = market.bars_frame()
     bars = bars[(bars["Date"] >= SIMULATOR_START) & (bars["Date"] <= SIMULATOR_SECOND_END)].copy()
-    events = split_events(market)
-    factors = []
-    for code, day in zip(bars["Code"], bars["Date"]):
-        later = events[(events["Code"] == code) & (events["Date"] > day)]["AdjFactor"]
-        product = Fraction(1)
-        for factor in later:
-            product *= Fraction(factor).limit_denominator(1000)
-        factors.append(float(product))
-    bars["factor"] = factors
+    bars["factor"] = 1.0
+    for event in split_events(market).itertuples():
+        factor = float(Fraction(event.AdjFactor).limit_denominator(1000))
+        bars.loc[(bars["Code"] == event.Code) & (bars["Date"] < event.Date), "factor"] *= factor
     return bars.rename(columns={"Code": "code", "Date": "trade_date", "C": "close", "Vo": "volume"}).assign(
         trade_date=lambda f: pd.to_datetime(f["trade_date"])
     )
@@ -48,8 +45,7 @@ def test_the_window_holds_the_cases_under_test(simulator_builds):
     assert SIMULATOR_FIRST_END < dt.date(2025, 7, 30) <= SIMULATOR_SECOND_END
 
 
-def test_adjusted_prices_equal_the_simulator_ground_truth(simulator_builds):
-    truth = truth_with_factors(simulator_builds.market)
+def test_adjusted_prices_equal_the_simulator_ground_truth(simulator_builds, truth):
     ours = simulator_builds.project.query("select * from main_intermediate.int_prices_adjusted")
     merged = truth.merge(ours, on=["code", "trade_date"], how="outer", indicator=True)
     assert (merged["_merge"] == "both").all()
@@ -100,8 +96,8 @@ def test_stale_vendor_values_in_the_lake_are_flagged_not_compared(simulator_buil
     assert (np.abs(stale["vendor_adj_close"] - stale["close"]) < 1e-9).mean() > 0.9
 
 
-def test_features_equal_an_independent_implementation(simulator_builds):
-    expected = reference_features(truth_with_factors(simulator_builds.market))
+def test_features_equal_an_independent_implementation(simulator_builds, truth):
+    expected = reference_features(truth)
     project = simulator_builds.project
     assert_frames_close(
         project.query("select * from main_intermediate.int_features_price"), expected, FEATURES
