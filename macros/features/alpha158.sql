@@ -235,131 +235,117 @@
 {%- endmacro %}
 
 
-{% macro _alpha158_index_of_extreme(value, window, direction) -%}
+{% macro _alpha158_std(state, series, count) -%}
+    {#- sample std (ddof=1) from a block state; NULL below two values, as pandas -#}
+    case when {{ state }}_{{ count }} >= 2 then sqrt({{ state }}_m2_{{ series }} / ({{ state }}_{{ count }} - 1)) end
+{%- endmacro %}
+
+
+{% macro _alpha158_index_of_extreme(window, extreme) -%}
     {#-
         Qlib's IdxMax/IdxMin: `rolling(N, min_periods=1).apply(lambda x: x.argmax() + 1, raw=True)`:
         the 1-based position inside the window (the window starts at the code's first row while
-        fewer than N rows exist), first occurrence on ties (DuckDB's windowed arg_max/arg_min keep
-        the first one: checked against first_value(... order by value, row) on 3 M rows with ties,
-        and by the tests); numpy's argmax/argmin return the first NaN when the window holds one,
-        and pandas gives NaN when the window has no value at all.
+        fewer than N rows exist), first occurrence on ties; numpy's argmax/argmin return the first
+        NaN when the window holds one, and pandas gives NaN when the window has no value at all.
     -#}
-    {%- set w = _alpha158_window_name(window) -%}
+    {%- set p = 'w' ~ window -%}
     case
-        when count(close) over {{ w }} > 0
-            then coalesce(
-                min(series_row_index) filter (where close is null) over {{ w }},
-                {{ 'arg_max' if direction == 'max' else 'arg_min' }}(series_row_index, {{ value }}) over {{ w }}
-            ) - series_row_index + count(*) over {{ w }}
+        when {{ p }}_n_c > 0
+            then coalesce({{ p }}_first_nan, {{ p }}_pos_{{ extreme }}) - series_row_index
+                + least({{ window }}, series_row_index + 1)
     end
 {%- endmacro %}
 
 
-{% macro _alpha158_masked_corr(left, right, window) -%}
+{% macro _alpha158_masked_corr(window, comoment, left, right, count) -%}
     {#-
         Qlib's Corr: pandas rolling corr (pairwise-complete rows), set to NaN where the rolling
         std (min_periods=1) of either input is np.isclose to 0 with atol=2e-05. `left` and
-        `right` are NULL on the same rows (the qlib_bars contract), so count(left) counts pairs.
+        `right` are NULL on the same rows (the qlib_bars contract), so one count serves both.
     -#}
-    {%- set w = _alpha158_window_name(window) -%}
+    {%- set p = 'w' ~ window -%}
     case
         when
-            count({{ left }}) over {{ w }} >= 2
-            and stddev_samp({{ left }}) over {{ w }} > 2e-05
-            and stddev_samp({{ right }}) over {{ w }} > 2e-05
-            then nullif(corr({{ left }}, {{ right }}) over {{ w }}, 'nan'::double)
+            {{ _alpha158_std(p, left, count) }} > 2e-05
+            and {{ _alpha158_std(p, right, count) }} > 2e-05
+            then {{ p }}_cm_{{ comoment }} / sqrt({{ p }}_m2_{{ left }} * {{ p }}_m2_{{ right }})
     end
 {%- endmacro %}
 
 
 {% macro _alpha158_rolling_column(operator, window) -%}
-    {%- set w = _alpha158_window_name(window) -%}
+    {%- set p = 'w' ~ window -%}
     {%- if operator == 'ROC' -%}
-        lag(close, {{ window }}) over code_rows / close
+        close_lag_{{ window }}_rows / close
     {%- elif operator == 'MA' -%}
-        avg(close) over {{ w }} / close
+        {{ p }}_mean_c / close
     {%- elif operator == 'STD' -%}
-        stddev_samp(close) over {{ w }} / close
+        {{ _alpha158_std(p, 'c', 'n_c') }} / close
     {%- elif operator == 'BETA' -%}
-        case
-            when count(close) over {{ w }} >= 2
-                then regr_slope(close, series_row_index) over {{ w }} / close
-        end
+        case when {{ p }}_n_c >= 2 then {{ p }}_cm_xc / {{ p }}_m2_x / close end
     {%- elif operator == 'RSQR' -%}
+        -- masked where np.isclose(rolling std of close, 0, atol=2e-05)
         case
-            when count(close) over {{ w }} >= 2 and stddev_samp(close) over {{ w }} > 2e-05
-                then regr_r2(close, series_row_index) over {{ w }}
+            when {{ _alpha158_std(p, 'c', 'n_c') }} > 2e-05
+                then {{ p }}_cm_xc * {{ p }}_cm_xc / ({{ p }}_m2_x * {{ p }}_m2_c)
         end
     {%- elif operator == 'RESI' -%}
         case
-            when count(close) over {{ w }} >= 2
+            when {{ p }}_n_c >= 2
                 then (
-                    close
-                    - regr_avgy(close, series_row_index) over {{ w }}
-                    - regr_slope(close, series_row_index) over {{ w }}
-                    * (series_row_index - regr_avgx(close, series_row_index) over {{ w }})
+                    close - {{ p }}_mean_c
+                    - {{ p }}_cm_xc / {{ p }}_m2_x * (series_row_index - {{ p }}_mean_x)
                 ) / close
         end
     {%- elif operator == 'MAX' -%}
-        max(high) over {{ w }} / close
+        {{ p }}_max_h / close
     {%- elif operator == 'MIN' -%}
-        min(low) over {{ w }} / close
+        {{ p }}_min_l / close
     {%- elif operator == 'QTLU' -%}
-        quantile_cont(close, 0.8) over {{ w }} / close
+        close_q80_{{ window }} / close
     {%- elif operator == 'QTLD' -%}
-        quantile_cont(close, 0.2) over {{ w }} / close
+        close_q20_{{ window }} / close
     {%- elif operator == 'RANK' -%}
         -- pandas rolling rank(pct=True), ties averaged: (#less + (#equal + 1) / 2) / #values
         case
             when close is not null
-                then (
-                    rank(order by close asc nulls last) over {{ w }}
-                    + count(close) over {{ w }}
-                    - rank(order by close desc nulls last) over {{ w }}
-                    + 1
-                ) / 2 / count(close) over {{ w }}
+                then (close_rank_asc_{{ window }} + {{ p }}_n_c - close_rank_desc_{{ window }} + 1) / 2 / {{ p }}_n_c
         end
     {%- elif operator == 'RSV' -%}
-        (close - min(low) over {{ w }}) / (max(high) over {{ w }} - min(low) over {{ w }} + 1e-12)
+        (close - {{ p }}_min_l) / ({{ p }}_max_h - {{ p }}_min_l + 1e-12)
     {%- elif operator == 'IMAX' -%}
-        ({{ _alpha158_index_of_extreme('high', window, 'max') }}) / {{ window }}
+        ({{ _alpha158_index_of_extreme(window, 'h') }}) / {{ window }}
     {%- elif operator == 'IMIN' -%}
-        ({{ _alpha158_index_of_extreme('low', window, 'min') }}) / {{ window }}
+        ({{ _alpha158_index_of_extreme(window, 'l') }}) / {{ window }}
     {%- elif operator == 'IMXD' -%}
-        (
-            ({{ _alpha158_index_of_extreme('high', window, 'max') }})
-            - ({{ _alpha158_index_of_extreme('low', window, 'min') }})
-        ) / {{ window }}
+        (({{ _alpha158_index_of_extreme(window, 'h') }}) - ({{ _alpha158_index_of_extreme(window, 'l') }})) / {{ window }}
     {%- elif operator == 'CORR' -%}
-        {{ _alpha158_masked_corr('close', 'log_volume_plus_1', window) }}
+        {{ _alpha158_masked_corr(window, 'clv', 'c', 'lv', 'n_c') }}
     {%- elif operator == 'CORD' -%}
-        {{ _alpha158_masked_corr('close_ratio', 'log_volume_ratio_plus_1', window) }}
+        {{ _alpha158_masked_corr(window, 'rclvr', 'rc', 'lvr', 'n_rc') }}
     {%- elif operator == 'CNTP' -%}
-        avg(is_close_up) over {{ w }}
+        -- Mean of a boolean series: NaN compares false, every row of the window counts
+        {{ p }}_sum_up / least({{ window }}, series_row_index + 1)
     {%- elif operator == 'CNTN' -%}
-        avg(is_close_down) over {{ w }}
+        {{ p }}_sum_dn / least({{ window }}, series_row_index + 1)
     {%- elif operator == 'CNTD' -%}
-        avg(is_close_up) over {{ w }} - avg(is_close_down) over {{ w }}
-    {%- elif operator == 'SUMP' -%}
-        sum(close_gain) over {{ w }} / (sum(close_abs_change) over {{ w }} + 1e-12)
-    {%- elif operator == 'SUMN' -%}
-        sum(close_loss) over {{ w }} / (sum(close_abs_change) over {{ w }} + 1e-12)
-    {%- elif operator == 'SUMD' -%}
-        (sum(close_gain) over {{ w }} - sum(close_loss) over {{ w }})
-        / (sum(close_abs_change) over {{ w }} + 1e-12)
+        {{ p }}_sum_up / least({{ window }}, series_row_index + 1)
+        - {{ p }}_sum_dn / least({{ window }}, series_row_index + 1)
+    {%- elif operator in ['SUMP', 'SUMN', 'SUMD', 'VSUMP', 'VSUMN', 'VSUMD'] -%}
+        {%- set v = 'v' if operator.startswith('V') else '' -%}
+        {%- set numerator = {
+            'P': p ~ '_sum_' ~ v ~ 'gain',
+            'N': p ~ '_sum_' ~ v ~ 'loss',
+            'D': '(' ~ p ~ '_sum_' ~ v ~ 'gain - ' ~ p ~ '_sum_' ~ v ~ 'loss)',
+        }[operator[-1]] -%}
+        -- a Sum over no value is NaN (min_periods=1)
+        case when {{ p }}_n_rc > 0 then {{ numerator }} / ({{ p }}_sum_{{ v }}absd + 1e-12) end
     {%- elif operator == 'VMA' -%}
-        avg(volume) over {{ w }} / (volume + 1e-12)
+        {{ p }}_mean_v / (volume + 1e-12)
     {%- elif operator == 'VSTD' -%}
-        stddev_samp(volume) over {{ w }} / (volume + 1e-12)
+        {{ _alpha158_std(p, 'v', 'n_c') }} / (volume + 1e-12)
     {%- elif operator == 'WVMA' -%}
-        stddev_samp(weighted_abs_return) over {{ w }} / (avg(weighted_abs_return) over {{ w }} + 1e-12)
-    {%- elif operator == 'VSUMP' -%}
-        sum(volume_gain) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
-    {%- elif operator == 'VSUMN' -%}
-        sum(volume_loss) over {{ w }} / (sum(volume_abs_change) over {{ w }} + 1e-12)
-    {%- elif operator == 'VSUMD' -%}
-        (sum(volume_gain) over {{ w }} - sum(volume_loss) over {{ w }})
-        / (sum(volume_abs_change) over {{ w }} + 1e-12)
+        {{ _alpha158_std(p, 'wv', 'n_rc') }} / ({{ p }}_mean_wv + 1e-12)
     {%- else -%}
         {{ exceptions.raise_compiler_error("alpha158: unknown rolling operator " ~ operator) }}
     {%- endif -%}
@@ -370,10 +356,11 @@
     {#-
         A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
         vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN; open, high, low, close
-        and volume are NULL on the same rows) returning code,
-        trade_date, series_row_index and the 158 a158_* columns. One ordering per code: every
-        window is partitioned by code and ordered by series_row_index (ROWS frames; a frame is
-        cut at the code's first row, as pandas' rolling(N, min_periods=1) is).
+        and volume are NULL on the same rows) returning code, trade_date, series_row_index and
+        the 158 a158_* columns. One ordering per code (partition by code, order by
+        series_row_index); the window statistics come from block states (alpha158_blocks.sql),
+        rank and quantiles from framed window aggregates (ROWS frames, cut at the code's first
+        row as pandas' rolling(N, min_periods=1) is).
     -#}
     select
         code,
@@ -409,32 +396,101 @@
         {{ rolling_columns | join(',\n        ') }}
 
     from (
-
+        -- 60 = 30 ⊕ the 30 before
         select
             *,
-            -- Qlib compares NaN as False: a missing day counts as "not up" / "not down"
-            case when close > lag(close, 1) over code_rows then 1.0 else 0.0 end as is_close_up,
-            case when close < lag(close, 1) over code_rows then 1.0 else 0.0 end as is_close_down,
-            {{ _alpha158_greater('close - lag(close, 1) over code_rows', '0') }} as close_gain,
-            {{ _alpha158_greater('lag(close, 1) over code_rows - close', '0') }} as close_loss,
-            abs(close - lag(close, 1) over code_rows) as close_abs_change,
-            {{ _alpha158_greater('volume - lag(volume, 1) over code_rows', '0') }} as volume_gain,
-            {{ _alpha158_greater('lag(volume, 1) over code_rows - volume', '0') }} as volume_loss,
-            abs(volume - lag(volume, 1) over code_rows) as volume_abs_change,
-            abs(close / lag(close, 1) over code_rows - 1) * volume as weighted_abs_return,
-            ln(volume + 1) as log_volume_plus_1,
-            close / lag(close, 1) over code_rows as close_ratio,
-            ln(volume / lag(volume, 1) over code_rows + 1) as log_volume_ratio_plus_1
-
-        from {{ qlib_bars }}
-        window code_rows as (partition by code order by series_row_index)
-
+            {{ _alpha158_merge_state('w30', 'w30_before30', 'w60') }}
+        from (
+            select
+                *,
+                {{ _alpha158_lag_state('w30', 30, 'w30_before30') }}
+            from (
+                -- 30 = 20 ⊕ the 10 before
+                select
+                    *,
+                    {{ _alpha158_merge_state('w20', 'w10_before20', 'w30') }}
+                from (
+                    -- 20 = 10 ⊕ the 10 before
+                    select
+                        *,
+                        {{ _alpha158_merge_state('w10', 'w10_before10', 'w20') }}
+                    from (
+                        select
+                            *,
+                            {{ _alpha158_lag_state('w10', 10, 'w10_before10') }},
+                            {{ _alpha158_lag_state('w10', 20, 'w10_before20') }}
+                        from (
+                            -- 10 = 5 ⊕ the 5 before
+                            select
+                                *,
+                                {{ _alpha158_merge_state('w5', 'w5_before5', 'w10') }}
+                            from (
+                                select
+                                    *,
+                                    {{ _alpha158_lag_state('w5', 5, 'w5_before5') }}
+                                from (
+                                    -- the 5-row block ending at each row
+                                    select
+                                        *,
+                                        {{ _alpha158_block5_deviations() }}
+                                    from (
+                                        select
+                                            *,
+                                            {{ _alpha158_block5_counts_and_means() }}
+                                        from (
+                                            select
+                                                *,
+                                                {{ _alpha158_row_lags() }},
+                                                {%- for window in alpha158_windows() %}
+                                                {%- set w = _alpha158_window_name(window) %}
+                                                rank(order by close asc nulls last) over {{ w }} as close_rank_asc_{{ window }},
+                                                rank(order by close desc nulls last) over {{ w }} as close_rank_desc_{{ window }},
+                                                quantile_cont(close, 0.8) over {{ w }} as close_q80_{{ window }},
+                                                quantile_cont(close, 0.2) over {{ w }} as close_q20_{{ window }}
+                                                {%- if not loop.last %},{% endif %}
+                                                {%- endfor %}
+                                            from (
+                                                -- the per-row series (Ref-1 based ones: NULL on the first row)
+                                                select
+                                                    *,
+                                                    {%- for window in alpha158_windows() %}
+                                                    lag(close, {{ window }}) over code_rows as close_lag_{{ window }}_rows,
+                                                    {%- endfor %}
+                                                    -- Qlib compares NaN as False: a NaN day is neither up nor down
+                                                    case when close > lag(close, 1) over code_rows then 1.0 else 0.0 end as up,
+                                                    case when close < lag(close, 1) over code_rows then 1.0 else 0.0 end as dn,
+                                                    {{ _alpha158_greater('close - lag(close, 1) over code_rows', '0') }} as gain,
+                                                    {{ _alpha158_greater('lag(close, 1) over code_rows - close', '0') }} as loss,
+                                                    abs(close - lag(close, 1) over code_rows) as absd,
+                                                    {{ _alpha158_greater('volume - lag(volume, 1) over code_rows', '0') }} as vgain,
+                                                    {{ _alpha158_greater('lag(volume, 1) over code_rows - volume', '0') }} as vloss,
+                                                    abs(volume - lag(volume, 1) over code_rows) as vabsd,
+                                                    abs(close / lag(close, 1) over code_rows - 1) * volume as wv,
+                                                    ln(volume + 1) as lv,
+                                                    close / lag(close, 1) over code_rows as rc,
+                                                    ln(volume / lag(volume, 1) over code_rows + 1) as lvr
+                                                from {{ qlib_bars }}
+                                                window code_rows as (partition by code order by series_row_index)
+                                            )
+                                            window
+                                                code_rows as (partition by code order by series_row_index),
+                                                {%- for window in alpha158_windows() %}
+                                                {{ _alpha158_window_name(window) }} as (
+                                                    partition by code order by series_row_index
+                                                    rows between {{ window - 1 }} preceding and current row
+                                                ){% if not loop.last %},{% endif %}
+                                                {%- endfor %}
+                                        )
+                                    )
+                                )
+                                window code_rows as (partition by code order by series_row_index)
+                            )
+                        )
+                        window code_rows as (partition by code order by series_row_index)
+                    )
+                )
+            )
+            window code_rows as (partition by code order by series_row_index)
+        )
     )
-    window
-        code_rows as (partition by code order by series_row_index),
-        {%- for window in alpha158_windows() %}
-        {{ _alpha158_window_name(window) }} as (
-            partition by code order by series_row_index rows between {{ window - 1 }} preceding and current row
-        ){% if not loop.last %},{% endif %}
-        {%- endfor %}
 {%- endmacro %}
