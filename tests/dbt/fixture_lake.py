@@ -200,6 +200,7 @@ SCHEMAS = {
 }
 LINEAGE = [
     ("_ingested_at", pa.timestamp("us", tz="UTC")),
+    ("_source", pa.string()),
     ("_dlt_load_id", pa.string()),
     ("_dlt_id", pa.string()),
 ]
@@ -219,6 +220,7 @@ class LakeWriter:
         schema = pa.schema(SCHEMAS[table] + LINEAGE)
         columns = {name: [row.get(name) for row in rows] for name, _ in SCHEMAS[table]}
         columns["_ingested_at"] = [at] * len(rows)
+        columns["_source"] = ["rest"] * len(rows)
         columns["_dlt_load_id"] = [load_id] * len(rows)
         columns["_dlt_id"] = [f"{load_id}-{table}-{i}" for i in range(len(rows))]
         folder = self.root / "jquants_raw" / table

@@ -40,6 +40,7 @@ renamed as (
 
         -- lineage
         cast(_ingested_at as timestamptz) as ingested_at,
+        coalesce(cast(_source as varchar), 'rest') as ingest_source,
         cast(_dlt_load_id as varchar) as dlt_load_id,
         cast(_dlt_id as varchar) as dlt_id
 
