@@ -196,6 +196,7 @@ def run_cycle(
     *,
     require_published: bool = False,
     full_refresh: bool = False,
+    backfill: bool = False,
 ) -> CycleResult:
     """One daily cycle: ingest [start, target] → dbt build → publish + analyst snapshot.
 
@@ -207,7 +208,7 @@ def run_cycle(
     from gogooku3.ops import OpsStore, cycle_lock
     from gogooku3.publish import publish_marts
     from gogooku3.snapshot import publish_snapshot
-    from ingest.pipeline import run_ingest
+    from ingest.pipeline import run_backfill, run_ingest
 
     target = target or default_target_date()
     start, target = ingest_range(settings, target, start)
@@ -218,12 +219,18 @@ def run_cycle(
         try:
             t0 = time.monotonic()
             with api_endpoint(settings, target) as (base_url, api_key, _):
-                log.info("ingest %s … %s", start, target)
-                result.ingest = run_ingest(
-                    settings, start, target, base_url=base_url, api_key=api_key,
-                    pipelines_dir=settings.pipelines_dir, client_kwargs=client_options(),
-                    chunk_days=INGEST_CHUNK_DAYS,
-                )
+                log.info("%s %s … %s", "backfill" if backfill else "ingest", start, target)
+                if backfill:  # whole months of bars from the bulk files, resumable, with progress
+                    result.ingest = run_backfill(
+                        settings, start, target, base_url=base_url, api_key=api_key,
+                        pipelines_dir=settings.pipelines_dir, client_kwargs=client_options(),
+                    )
+                else:
+                    result.ingest = run_ingest(
+                        settings, start, target, base_url=base_url, api_key=api_key,
+                        pipelines_dir=settings.pipelines_dir, client_kwargs=client_options(),
+                        chunk_days=INGEST_CHUNK_DAYS,
+                    )
             result.steps["ingest"] = time.monotonic() - t0
             record_ledger(store, settings, result.ingest, start, target)
             if require_published:
@@ -257,7 +264,7 @@ def format_summary(result: CycleResult) -> str:
     lines = [
         "",
         "=" * 64,
-        f" gogooku3 daily cycle for {result.target_date} (ingested {result.start_date} … {result.target_date})",
+        f" gogooku3 cycle for {result.target_date} (ingested {result.start_date} … {result.target_date})",
         "=" * 64,
     ]
     ingest = result.ingest
@@ -315,7 +322,7 @@ def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
     from gogooku3.ops import LockBusy
 
     try:
-        result = run_cycle(settings, target=args.end, start=args.start, full_refresh=True)
+        result = run_cycle(settings, target=args.end, start=args.start, full_refresh=True, backfill=True)
     except LockBusy as exc:
         print(f"not started: {exc}", file=sys.stderr)
         return 3
@@ -342,6 +349,12 @@ def api_business_days(settings: Settings):
     return business_days
 
 
+def scheduled_cycle(settings: Settings, day: dt.date) -> dict[str, int]:
+    """The scheduler's cycle for one business day: that day only, so that a day the API fails for
+    never blocks the others ("failures stay local to their partition")."""
+    return run_cycle(settings, target=day, start=day, require_published=True).rows()
+
+
 def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
     """Run forever: a tick every poll interval; a cycle per business day after its publication."""
     import os
@@ -358,7 +371,7 @@ def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
     scheduler = DailyScheduler(
         OpsStore(),
         api_business_days(settings),
-        lambda day: run_cycle(settings, target=day, require_published=True).rows(),
+        lambda day: scheduled_cycle(settings, day),
         config,
     )
     port = int(os.environ.get("METRICS_PORT", "9108"))
