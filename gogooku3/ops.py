@@ -60,10 +60,23 @@ class LockBusy(RuntimeError):
     """Another cycle holds the lock."""
 
 
+_held_locks: dict[str, int] = {}  # path -> nesting depth, for locks this process already holds
+
+
 @contextlib.contextmanager
 def cycle_lock(path: Path | None = None) -> Iterator[None]:
-    """Hold the exclusive cycle lock or raise LockBusy at once (never wait behind a running cycle)."""
-    path = Path(path or os.environ.get("CYCLE_LOCK_PATH") or DATA_DIR / "cycle.lock")
+    """Hold the exclusive cycle lock or raise LockBusy at once (never wait behind a running cycle).
+
+    Re-entrant within a process (the scheduler's tick holds it around the cycles it runs)."""
+    path = Path(path or os.environ.get("CYCLE_LOCK_PATH") or DATA_DIR / "cycle.lock").resolve()
+    key = str(path)
+    if _held_locks.get(key):
+        _held_locks[key] += 1
+        try:
+            yield
+        finally:
+            _held_locks[key] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -73,7 +86,11 @@ def cycle_lock(path: Path | None = None) -> Iterator[None]:
             raise LockBusy(f"another gogooku3 cycle holds {path}") from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        yield
+        _held_locks[key] = 1
+        try:
+            yield
+        finally:
+            _held_locks.pop(key, None)
     finally:
         os.close(fd)  # closing releases the flock
 

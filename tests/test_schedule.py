@@ -124,6 +124,25 @@ def _hold_lock(path, ready, release):
         release.wait(10)
 
 
+def _child_try(path, result):
+    try:
+        with cycle_lock(path):
+            result.put("acquired")
+    except LockBusy:
+        result.put("busy")
+
+
+def _try_lock_in_child(path):
+    ctx = multiprocessing.get_context("spawn")
+    result = ctx.Queue()
+    child = ctx.Process(target=_child_try, args=(path, result))
+    child.start()
+    outcome = result.get(timeout=30)
+    child.join()
+    if outcome == "busy":
+        raise LockBusy("held by the parent")
+
+
 def test_lock_excludes_a_second_cycle_and_dies_with_its_holder(tmp_path):
     path = tmp_path / "cycle.lock"
     ctx = multiprocessing.get_context("spawn")
@@ -140,14 +159,32 @@ def test_lock_excludes_a_second_cycle_and_dies_with_its_holder(tmp_path):
         pass
 
 
-def test_busy_tick_does_nothing(store, tmp_path):
+def test_busy_tick_does_nothing_while_another_process_cycles(store, tmp_path):
     path = tmp_path / "cycle.lock"
     cycle = FakeCycle()
     scheduler = DailyScheduler(store, tse_business_days, cycle, ScheduleConfig(first_date=dt.date(2026, 11, 20)),
                                lock=lambda: cycle_lock(path))
-    with cycle_lock(path):
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(20)
         outcome = scheduler.tick(dt.datetime(2026, 11, 20, 19, 0, tzinfo=JST))
+    finally:
+        release.set()
+        holder.join()
     assert outcome.skipped_busy and cycle.calls == []
+    assert scheduler.tick(dt.datetime(2026, 11, 20, 19, 15, tzinfo=JST)).loaded == [dt.date(2026, 11, 20)]
+
+
+def test_lock_is_reentrant_in_one_process(tmp_path):
+    path = tmp_path / "cycle.lock"
+    with cycle_lock(path):
+        with cycle_lock(path):  # the scheduler's tick holds it around run_cycle, which takes it too
+            pass
+        with pytest.raises(LockBusy):
+            _try_lock_in_child(path)
 
 
 def test_apscheduler_job_fires_every_poll_in_jst_one_at_a_time():

@@ -83,6 +83,9 @@ class SimulatorServer:
         self.host, self.port = host, port
         self.bulk_url_ttl = bulk_url_ttl
         self.fail_dates: dict[str, int] = {}
+        # True: any request whose date or range covers a failed date fails; False: only requests for
+        # that single date (`date=D`, or from = to = D) — "the API fails for one day's partition".
+        self.fail_date_ranges: bool = True
         self.forbidden_endpoints: set[str] = set()
         self.request_log: list[dict[str, Any]] = []
         self.injected: list[dict[str, Any]] = []
@@ -180,6 +183,8 @@ class SimulatorServer:
             try:
                 day = cal.to_date(text)
             except ValueError:
+                continue
+            if not self.fail_date_ranges and not (plan.lo == plan.hi == day):
                 continue
             if (plan.lo is None or plan.lo <= day) and (plan.hi is None or day <= plan.hi):
                 return int(status)
