@@ -32,7 +32,9 @@ def generate(n_codes: int, n_days: int, seed: int = 11) -> pa.Table:
     rng = np.random.default_rng(seed)
     dates = pd.bdate_range("2015-01-05", periods=n_days).values.astype("datetime64[D]")
     start = np.where(rng.random(n_codes) < 0.15, rng.integers(0, n_days - 5, n_codes), 0)
-    end = np.where(rng.random(n_codes) < 0.08, np.minimum(n_days, start + rng.integers(5, n_days, n_codes)), n_days)
+    end = np.where(
+        rng.random(n_codes) < 0.08, np.minimum(n_days, start + rng.integers(5, n_days, n_codes)), n_days
+    )
     end = np.maximum(end, start + 1)
     code_ix = np.concatenate([np.full(e - s, i) for i, (s, e) in enumerate(zip(start, end, strict=True))])
     day_ix = np.concatenate([np.arange(s, e) for s, e in zip(start, end, strict=True)])
@@ -95,7 +97,7 @@ def main() -> None:
         WORK / "models" / "int_features_alpha158.sql",
     )
     (WORK / "models" / "int_prices_adjusted.sql").write_text(
-        "{{ config(materialized='view') }}\n" f"select * from read_parquet('{panel}')\n"
+        f"{{{{ config(materialized='view') }}}}\nselect * from read_parquet('{panel}')\n"
     )
     (WORK / "dbt_project.yml").write_text(
         textwrap.dedent(
@@ -124,7 +126,9 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     assert result.success, result.exception
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"int_features_alpha158: {rows:,} bars, {args.threads} threads: {elapsed:.1f} s, peak RSS {peak_gb:.2f} GB")
+    print(
+        f"int_features_alpha158: {rows:,} bars, {args.threads} threads: {elapsed:.1f} s, peak RSS {peak_gb:.2f} GB"
+    )
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@
     The conventions and where each one comes from are in
     models/intermediate/features/_features__alpha158.yml.
 
-    Three macros:
-    - alpha158_windows() / alpha158_feature_names(): the rolling windows and the 158 Qlib names,
-      in Qlib's order.
+    Public macros:
+    - alpha158_windows() / alpha158_feature_names() / alpha158_column_name(name): the rolling
+      windows, the 158 Qlib names in Qlib's order, and the column name of one of them (for the
+      mart and the feature manifest).
     - alpha158_qlib_bars(bars): the series Qlib would hold in its bin files for each code
       ($open/$high/$low/$close/$vwap/$volume, one row per calendar day of the code's span).
-    - alpha158_select_features(qlib_bars): the 158 columns over those series.
+    - alpha158_select_features(qlib_bars): the 158 columns over those series; the window
+      statistics come from the block states of alpha158_blocks.sql.
 -#}
 
 {% macro alpha158_windows() -%}

@@ -94,8 +94,10 @@ def alpha158_config() -> tuple[list[str], list[str]]:
         ("SUMN", "Sum(Greater(Ref($close, 1)-$close, 0), {d})/(Sum(Abs($close-Ref($close, 1)), {d})+1e-12)"),
         (
             "SUMD",
-            "(Sum(Greater($close-Ref($close, 1), 0), {d})-Sum(Greater(Ref($close, 1)-$close, 0), {d}))"
-            "/(Sum(Abs($close-Ref($close, 1)), {d})+1e-12)",
+            (
+                "(Sum(Greater($close-Ref($close, 1), 0), {d})-Sum(Greater(Ref($close, 1)-$close, 0), {d}))"
+                "/(Sum(Abs($close-Ref($close, 1)), {d})+1e-12)"
+            ),
         ),
         ("VMA", "Mean($volume, {d})/($volume+1e-12)"),
         ("VSTD", "Std($volume, {d})/($volume+1e-12)"),
@@ -113,8 +115,10 @@ def alpha158_config() -> tuple[list[str], list[str]]:
         ),
         (
             "VSUMD",
-            "(Sum(Greater($volume-Ref($volume, 1), 0), {d})-Sum(Greater(Ref($volume, 1)-$volume, 0), {d}))"
-            "/(Sum(Abs($volume-Ref($volume, 1)), {d})+1e-12)",
+            (
+                "(Sum(Greater($volume-Ref($volume, 1), 0), {d})-Sum(Greater(Ref($volume, 1)-$volume, 0), {d}))"
+                "/(Sum(Abs($volume-Ref($volume, 1)), {d})+1e-12)"
+            ),
         ),
     ]
     for name, template in rolling:
@@ -203,15 +207,24 @@ def make_bars(seed: int = 7, n_days: int = 260) -> pd.DataFrame:
 
     # splits: the factor sits on the ex-date row; from it on raw prices scale by the factor
     # (a 1->2 split, factor 0.5, halves the price and doubles the volume)
-    for code, row, factor in [("10010", 90, 0.5), ("10010", 180, 5.0), ("10020", 30, 0.25), ("10070", 120, 0.1)]:
+    for code, row, factor in [
+        ("10010", 90, 0.5),
+        ("10010", 180, 5.0),
+        ("10020", 30, 0.25),
+        ("10070", 120, 0.1),
+    ]:
         idx = bars.index[bars["code"] == code][row:]
         bars.loc[idx[0], "adj_factor"] = factor
-        bars.loc[idx, ["open", "high", "low", "close"]] = (bars.loc[idx, ["open", "high", "low", "close"]] * factor).round(1)
+        bars.loc[idx, ["open", "high", "low", "close"]] = (
+            bars.loc[idx, ["open", "high", "low", "close"]] * factor
+        ).round(1)
         bars.loc[idx, "volume"] = (bars.loc[idx, "volume"] / factor).round()
     # a factor on the first traded row applies to rows before it only
     bars.loc[at("130A0", 0), "adj_factor"] = 0.5
     # leading no-trade rows before the first trade
-    bars.loc[bars.index[bars["code"] == "10020"][:2], ["open", "high", "low", "close", "volume", "turnover_value"]] = np.nan
+    bars.loc[
+        bars.index[bars["code"] == "10020"][:2], ["open", "high", "low", "close", "volume", "turnover_value"]
+    ] = np.nan
     # a traded day with zero volume (Qlib's collectors make it NaN)
     bars.loc[at("10080", 50), ["volume", "turnover_value"]] = 0.0
     # missing bar rows (no row at all): dump_bin reindexes them to NaN days
@@ -394,7 +407,8 @@ def port_features(series: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for code, bars in series.items():
             values = {}
             for name, code_obj in zip(names, compiled, strict=True):
-                result = eval(code_obj, {**namespace, "bars": bars})  # noqa: S307 - fixed strings above
+                # the fixed expression strings of alpha158_config, with $field -> bars["field"]
+                result = eval(code_obj, {**namespace, "bars": bars})
                 values[name] = pd.Series(result, index=bars.index).astype(float)
             frame = pd.DataFrame(values, index=bars.index)
             frame.insert(0, "code", code)
@@ -476,7 +490,14 @@ def build_sql_features(
             "--quiet",
         ]
     )
-    assert result.success, (result.exception, [str(r.node.name) + ": " + str(r.message) for r in result.result or [] if r.status not in ("success", "pass")])
+    assert result.success, (
+        result.exception,
+        [
+            str(r.node.name) + ": " + str(r.message)
+            for r in result.result or []
+            if r.status not in ("success", "pass")
+        ],
+    )
     with duckdb.connect(str(db_path)) as con:
         features = con.sql("select * from int_features_alpha158 order by code, trade_date").df()
         on_qlib_bars = None
@@ -489,7 +510,7 @@ def build_sql_features(
 # Real Qlib (optional): bin-format provider + D.features.
 # ---------------------------------------------------------------------------------------------
 
-QLIB_SCRIPT = r'''
+QLIB_SCRIPT = r"""
 import sys
 import numpy as np
 import pandas as pd
@@ -510,7 +531,7 @@ fields = pd.read_json(fields_file)
 frame = D.features(D.instruments("all"), list(fields["field"]), freq="day")
 frame.columns = list(fields["name"])
 frame.reset_index().to_parquet(out_file)
-'''
+"""
 
 
 def write_qlib_provider(calendar: pd.DatetimeIndex, series: dict[str, pd.DataFrame], root: Path) -> None:
@@ -551,7 +572,7 @@ def qlib_python() -> str | None:
         return explicit
     try:
         import qlib.data.ops  # noqa: F401
-    except Exception:
+    except ImportError:
         return None
     return sys.executable
 
@@ -610,15 +631,22 @@ def aligned(expected: pd.DataFrame, actual: pd.DataFrame) -> tuple[pd.DataFrame,
 #   returns exactly 0 but can leave ~√ε·|x| ≈ 1e-8 relative residue; SQL returns 0;
 # - Slope/Rsquare/Resi (rolling.pyx keeps running sums over the whole history, never re-summed):
 #   R² of near-flat windows drifts by up to a few 1e-8 on these histories.
-PORT_TOLERANCE = {"default": (1e-9, 1e-9), "STD": (1e-9, 1e-7), "VSTD": (1e-9, 1e-7), "WVMA": (1e-9, 1e-7),
-                  "RSQR": (1e-9, 1e-6)}
+PORT_TOLERANCE = {
+    "default": (1e-9, 1e-9),
+    "STD": (1e-9, 1e-7),
+    "VSTD": (1e-9, 1e-7),
+    "WVMA": (1e-9, 1e-7),
+    "RSQR": (1e-9, 1e-6),
+}
 
 
 def tolerance(name: str, table: dict[str, tuple[float, float]]) -> tuple[float, float]:
     return table.get(name.rstrip("0123456789"), table["default"])
 
 
-def compare(expected: pd.DataFrame, actual: pd.DataFrame, table: dict[str, tuple[float, float]]) -> pd.DataFrame:
+def compare(
+    expected: pd.DataFrame, actual: pd.DataFrame, table: dict[str, tuple[float, float]]
+) -> pd.DataFrame:
     """One row per Qlib feature: NaN-pattern mismatches, value mismatches, max abs/rel error."""
     _, names = alpha158_config()
     rows = []
@@ -685,7 +713,12 @@ def test_point_in_time_a_later_split_changes_nothing_before_it(bars, sql_feature
 # Qlib returns float32 (one rounding: ~6e-8), and evaluates element-wise operators in float32:
 # Log($volume+1) and $close/Ref($close,1) inside Corr (CORR, CORD: ~1e-5), and
 # Abs($close/Ref($close,1)-1) (WVMA: the return's float32 cancellation, ~1e-4 of WVMA).
-QLIB_TOLERANCE = {"default": (1.2e-7, 1.2e-7), "CORR": (2e-5, 2e-5), "CORD": (2e-5, 2e-5), "WVMA": (1e-4, 1e-4)}
+QLIB_TOLERANCE = {
+    "default": (1.2e-7, 1.2e-7),
+    "CORR": (2e-5, 2e-5),
+    "CORD": (2e-5, 2e-5),
+    "WVMA": (1e-4, 1e-4),
+}
 
 
 @pytest.mark.skipif(qlib_python() is None, reason="pyqlib not importable here and QLIB_PYTHON not set")
