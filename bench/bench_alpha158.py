@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=4000)
     parser.add_argument("--days", type=int, default=2500)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 4GB")
     args = parser.parse_args()
 
     panel = CACHE / f"alpha158_bars_{args.codes}x{args.days}.parquet"
@@ -115,6 +116,7 @@ def main() -> None:
         f"bench_alpha158:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: '{WORK / 'bench.duckdb'}'\n      threads: 1\n"
         f"      settings:\n        threads: {args.threads}\n        preserve_insertion_order: false\n"
+        + (f"        memory_limit: '{args.memory_limit}'\n" if args.memory_limit else "")
     )
 
     from dbt.cli.main import dbtRunner

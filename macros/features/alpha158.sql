@@ -304,9 +304,9 @@
     {%- elif operator == 'MIN' -%}
         {{ p }}_min_l / close
     {%- elif operator == 'QTLU' -%}
-        close_q80_{{ window }} / close
+        close_quantiles_{{ window }}[2] / close
     {%- elif operator == 'QTLD' -%}
-        close_q20_{{ window }} / close
+        close_quantiles_{{ window }}[1] / close
     {%- elif operator == 'RANK' -%}
         -- pandas rolling rank(pct=True), ties averaged: (#less + (#equal + 1) / 2) / #values
         case
@@ -447,8 +447,8 @@
                                                 {%- set w = _alpha158_window_name(window) %}
                                                 rank(order by close asc nulls last) over {{ w }} as close_rank_asc_{{ window }},
                                                 rank(order by close desc nulls last) over {{ w }} as close_rank_desc_{{ window }},
-                                                quantile_cont(close, 0.8) over {{ w }} as close_q80_{{ window }},
-                                                quantile_cont(close, 0.2) over {{ w }} as close_q20_{{ window }}
+                                                -- both quantiles from one windowed quantile state
+                                                quantile_cont(close, [0.2, 0.8]) over {{ w }} as close_quantiles_{{ window }}
                                                 {%- if not loop.last %},{% endif %}
                                                 {%- endfor %}
                                             from (
