@@ -699,14 +699,24 @@ def test_sql_matches_qlib_port(truth, sql_features):
     assert (report["n_values"] > 100).all(), report[report["n_values"] <= 100]
 
 
-def test_point_in_time_a_later_split_changes_nothing_before_it(bars, sql_features, tmp_path):
+def test_point_in_time_and_no_cross_code_leakage(bars, sql_features, tmp_path):
+    """Built from the bars known at the end of 2020-12-01 (10010's 5.0 reverse split comes
+    later) and without the other codes, these codes' rows up to that date are the same.
+    10010 has a bar row on every day, so the calendar (the dates present) is unchanged."""
     cut = pd.Timestamp("2020-12-01")
-    before, _ = build_sql_features(bars[bars["trade_date"] <= cut], tmp_path / "cut")
-    full = sql_features[pd.to_datetime(sql_features["trade_date"]) <= cut].reset_index(drop=True)
-    before = before.reset_index(drop=True)
+    kept = ["10010", "10030", "10070", "130A0"]
+    subset = bars[(bars["trade_date"] <= cut) & bars["code"].isin(kept)]
+    assert (bars.loc[bars["code"] == "10010", "adj_factor"] == 5.0).any()
+    assert bars.loc[(bars["code"] == "10010") & (bars["adj_factor"] == 5.0), "trade_date"].min() > cut
+    before, _ = build_sql_features(subset, tmp_path / "cut")
+    full = sql_features[
+        (pd.to_datetime(sql_features["trade_date"]) <= cut) & sql_features["code"].isin(kept)
+    ].reset_index(drop=True)
     # same rows, same NULLs; values equal up to the last bits DuckDB's windowed aggregates may
     # change when the partition grows (segment-tree summation order)
-    pd.testing.assert_frame_equal(before, full, check_exact=False, rtol=1e-12, atol=1e-12, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        before.reset_index(drop=True), full, check_exact=False, rtol=1e-12, atol=1e-12, check_dtype=False
+    )
 
 
 # Real Qlib vs our macro fed the same float32 bars Qlib stores: |Δ| <= tol·(1 + |x|).
