@@ -9,7 +9,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install install-test lint docs bench clean
+.PHONY: run test install install-test docs docs-serve status clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,15 @@ run: install
 test: install-test
 	$(PY) -m pytest -q
 
+# dbt docs: the lineage site. `make docs` writes one self-contained page; `make docs-serve` serves it.
 docs: install
 	$(VENV)/bin/dbt docs generate --profiles-dir profiles --static && echo "open target/static_index.html"
+
+docs-serve: install
+	$(VENV)/bin/dbt docs generate --profiles-dir profiles && $(VENV)/bin/dbt docs serve --profiles-dir profiles --port 8080
+
+status: install
+	$(PY) orchestrate.py status --html data/status.html && echo "open data/status.html"
 
 clean:
 	rm -rf data target logs
