@@ -20,7 +20,13 @@ D = dt.date
 def test_every_build_step_passes_all_tests(fixture_builds):
     for build in (fixture_builds.first_build, fixture_builds.incremental_build, fixture_builds.rerun_build):
         statuses = node_statuses(build)
-        assert set(statuses.values()) <= {"success", "pass"}, statuses
+        # the lake ends in 2021: only the freshness tests (severity warn) may warn
+        assert {
+            n: s
+            for n, s in statuses.items()
+            if s not in {"success", "pass"}
+            and not (s == "warn" and n.startswith("expect_fresh_against_calendar"))
+        } == {}
         assert sum(1 for s in statuses.values() if s == "pass") >= 40
     unit_tests = node_statuses(fixture_builds.first_build, "unit_test")
     assert len(unit_tests) >= 3 and set(unit_tests.values()) == {"pass"}  # in the first build

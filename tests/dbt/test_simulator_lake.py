@@ -35,7 +35,13 @@ def truth(simulator_builds) -> pd.DataFrame:
 
 def test_builds_pass_all_tests(simulator_builds):
     statuses = node_statuses(simulator_builds.incremental_build)
-    assert set(statuses.values()) <= {"success", "pass"}, statuses
+    # the simulated market ends in 2025: only the freshness tests (severity warn) may warn
+    assert {
+        n: s
+        for n, s in statuses.items()
+        if s not in {"success", "pass"}
+        and not (s == "warn" and n.startswith("expect_fresh_against_calendar"))
+    } == {}
 
 
 def test_the_window_holds_the_cases_under_test(simulator_builds):

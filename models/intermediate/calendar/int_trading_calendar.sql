@@ -31,9 +31,10 @@ indexed as (
         hol_div,
         is_business_day,
 
+        -- bigint: a sum of integers is a HUGEINT in DuckDB
         case
             when is_business_day
-                then sum(case when is_business_day then 1 else 0 end) over all_before_and_today - 1
+                then cast(count(*) filter (where is_business_day) over all_before_and_today - 1 as bigint)
         end as business_day_index,
 
         max(case when is_business_day then calendar_date end) over all_before

@@ -1,8 +1,8 @@
 with
 
-stg_jquants__daily_bars as (
+int_daily_bars_validated as (
 
-    select * from {{ ref('stg_jquants__daily_bars') }}
+    select * from {{ ref('int_daily_bars_validated') }}
 
 ),
 
@@ -13,7 +13,7 @@ loads as (
         dlt_load_id,
         min(ingested_at) as load_started_at
 
-    from stg_jquants__daily_bars
+    from int_daily_bars_validated
     group by dlt_load_id
 
 ),
@@ -21,12 +21,12 @@ loads as (
 bars_with_load as (
 
     select
-        stg_jquants__daily_bars.*,
-        coalesce(loads.load_started_at, stg_jquants__daily_bars.ingested_at) as load_started_at
+        int_daily_bars_validated.*,
+        coalesce(loads.load_started_at, int_daily_bars_validated.ingested_at) as load_started_at
 
-    from stg_jquants__daily_bars
+    from int_daily_bars_validated
     left join loads
-        on stg_jquants__daily_bars.dlt_load_id = loads.dlt_load_id
+        on int_daily_bars_validated.dlt_load_id = loads.dlt_load_id
 
 ),
 
