@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -119,3 +120,15 @@ def test_incremental_equals_full_refresh(simulator_builds):
     assert "147A0" in set(incremental["code"]) - set(
         simulator_builds.first_features["code"]
     )  # listed in between
+
+
+def test_a_clean_lake_quarantines_nothing(simulator_builds):
+    # no fault injected: the ingest never wrote its quarantine table (staging still builds, with
+    # zero rows), and no dbt quarantine rule catches a bar of the simulated market
+    lake = Path(simulator_builds.project.lake_url) / "jquants_raw"
+    assert lake.is_dir() and not (lake / "ingest_quarantine").exists()
+    counts = simulator_builds.project.query(
+        "select (select count(*) from main_staging.stg_jquants__ingest_quarantine) as at_ingest,"
+        " (select count(*) from main_intermediate.int_daily_bars_quarantine) as bars"
+    ).iloc[0]
+    assert (counts["at_ingest"], counts["bars"]) == (0, 0)

@@ -18,8 +18,9 @@ checked as (
         stg_jquants__daily_bars.*,
 
         -- one flag per rule; a NULL price never breaks a price rule (a no-trade bar is all NULL)
-        not coalesce(regexp_full_match(stg_jquants__daily_bars.code, '{{ var("jquants_code_regex") }}'), false)
-            as breaks_invalid_code,
+        not coalesce(
+            regexp_full_match(stg_jquants__daily_bars.code, '{{ var("jquants_code_regex") }}'), false
+        ) as breaks_invalid_code,
         not coalesce(int_trading_calendar.is_business_day, false) as breaks_not_a_business_day,
         coalesce(
             stg_jquants__daily_bars.open <= 0
@@ -84,7 +85,7 @@ ruled as (
 final as (
 
     select
-        broken_rules[1] as rule,
+        broken_rules[1] as rule,  -- noqa: RF04
         array_to_string(broken_rules, ',') as broken_rules,
         code,
         trade_date,

@@ -23,7 +23,7 @@ quarantined_rows as (
     select
         'ingest' as quarantine_stage,
         dataset,
-        quarantine_rule as rule,
+        quarantine_rule as rule,  -- noqa: RF04
         'stg_jquants__ingest_quarantine' as quarantine_model,
         record_date,
         ingested_at

@@ -77,7 +77,7 @@ ruled as (
 final as (
 
     select
-        broken_rules[1] as rule,
+        broken_rules[1] as rule,  -- noqa: RF04
         array_to_string(broken_rules, ',') as broken_rules,
         trade_date,
         open,

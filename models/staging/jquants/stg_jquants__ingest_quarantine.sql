@@ -37,20 +37,9 @@ renamed as (
         split_part(cast(reason as varchar), ':', 1) as quarantine_rule,
         nullif(split_part(cast(reason as varchar), ':', 2), '') as quarantine_field,
 
-        -- the row as received, and its keys where it has them (JSON text; a bulk CSV row as an
-        -- object of strings)
+        -- the row as received (JSON text; a bulk CSV row as an object of strings)
         cast(raw_record as varchar) as raw_record,
-        case
-            when json_valid(raw_record) then json_extract_string(raw_record, '$.Code')
-        end as record_code,
-        case
-            when json_valid(raw_record)
-                then cast(coalesce(
-                    try_strptime(json_extract_string(raw_record, '$.Date'), ['%Y-%m-%d', '%Y%m%d']),
-                    try_strptime(json_extract_string(raw_record, '$.PubDate'), ['%Y-%m-%d', '%Y%m%d']),
-                    try_strptime(json_extract_string(raw_record, '$.DiscDate'), ['%Y-%m-%d', '%Y%m%d'])
-                ) as date)
-        end as record_date,
+        case when json_valid(raw_record) then cast(raw_record as varchar) end as raw_json,
 
         -- lineage
         cast(_ingested_at as timestamptz) as ingested_at,
@@ -62,10 +51,29 @@ renamed as (
 
 ),
 
+keyed as (
+
+    -- the record's keys where it has them: its code, and its date (`Date`, else `PubDate`, else
+    -- `DiscDate`) when that parses
+    select
+        *,
+        json_extract_string(raw_json, '$.Code') as record_code,
+        cast(
+            coalesce(
+                try_strptime(json_extract_string(raw_json, '$.Date'), ['%Y-%m-%d', '%Y%m%d']),
+                try_strptime(json_extract_string(raw_json, '$.PubDate'), ['%Y-%m-%d', '%Y%m%d']),
+                try_strptime(json_extract_string(raw_json, '$.DiscDate'), ['%Y-%m-%d', '%Y%m%d'])
+            ) as date
+        ) as record_date
+
+    from renamed
+
+),
+
 latest_version as (
 
     -- a row fetched again (a re-fetched window) is quarantined again: keep its latest copy
-    select * from renamed
+    select * from keyed
     qualify
         row_number() over (
             partition by dataset, reason, raw_record
@@ -76,7 +84,20 @@ latest_version as (
 
 final as (
 
-    select * exclude (dlt_id) from latest_version
+    select
+        dataset,
+        endpoint,
+        reason,
+        quarantine_rule,
+        quarantine_field,
+        raw_record,
+        record_code,
+        record_date,
+        ingested_at,
+        ingest_source,
+        dlt_load_id
+
+    from latest_version
 
 )
 
