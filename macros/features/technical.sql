@@ -1,0 +1,479 @@
+{#-
+    The technical family (shared/reference/indicators.md), generated from the feature manifest.
+
+    Why the SQL looks the way it does (measured with EXPLAIN ANALYZE on DuckDB 1.5.5, see
+    bench/README.md): a LAG costs ~15 ns a row, a framed window aggregate (SUM/MIN/MAX/STDDEV,
+    fixed or row-dependent frame, cumulative or not) ~300 ns, and every stacked window stage
+    re-materialises all the columns it carries. So:
+    * one ordering (PARTITION BY code ORDER BY trade_date) in two stages;
+    * rolling sums, max and min from LAG "pieces": a piece of b rows from b-1 lags in stage 1, the
+      window from lags of pieces in stage 2. Sums of closes are deviation sums around the row's
+      own close (exact zeros on flat windows, no E[x²] − E[x]² cancellation);
+    * the 60-row max drawdown as a fold of 6 pieces of 10 rows, each (max, min, internal
+      drawdown); A then B: dd = min(dd_A, dd_B, min_B / max_A). Every ratio is one IEEE division
+      of two closes: bitwise the reference;
+    * EMA, Wilder (RSI, ATR) and OBV as exact closed forms over ONE cumulative SUM each:
+      e_n = α r^(n−C) Σ_{j ≤ n} r^−(j−C) x̃_j with a centred exponent C (no overflow below 2C
+      rows: 6,000 for r = 0.8); the MACD signal (an EMA of an EMA difference) in closed form from
+      one more close kernel (r = 0.8) and the two EMAs — no third recursion, no third stage.
+    * State (incremental runs): the seed row of a code carries the stored EMA / Wilder / OBV
+      values (in the adjusted scale of the build) and rows before it weigh 0, so one new day is
+      the exact recursion step, not a re-seeded approximation.
+
+    technical_features_select(prices, with_state)
+      prices: relation with code, trade_date, n (feature_row_index), high, low, close, volume
+      (the fully adjusted, forward-filled series), caf (cumulative_adj_factor), cvaf
+      (cumulative_volume_adj_factor); with_state: it also has seed_n, seed_ema_12, seed_ema_26,
+      seed_macd_signal, seed_avg_gain, seed_avg_loss, seed_atr, seed_obv (NULL seed_n: the code
+      starts at n = 0 in the relation).
+      Returns every relation row with the active technical columns (level columns in the scale
+      of their own date: ÷ caf, OBV × cvaf) and the state columns rsi_avg_gain_14 /
+      rsi_avg_loss_14 (own-date scale).
+-#}
+
+{% macro _tech_alpha(span) -%}(2.0 / {{ span + 1 }}){%- endmacro %}
+{% macro _tech_r(alpha) -%}(1 - {{ alpha }}){%- endmacro %}
+
+{% macro _tech_center(r_value) -%}
+    {#- C with |(n − C) ln r| < 670 for 0 ≤ n < 2C; −ln(1 − a) = Σ a^i / i (no math module in dbt) -#}
+    {%- set ns = namespace(power=1.0, total=0.0) -%}
+    {%- for i in range(1, 200) -%}
+        {%- set ns.power = ns.power * (1 - r_value) -%}
+        {%- set ns.total = ns.total + ns.power / i -%}
+    {%- endfor -%}
+    {%- set c = (670 / ns.total) | int -%}
+    {{ return((c // 100) * 100) }}
+{%- endmacro %}
+
+{% macro _tech_kernel_cumsum(name, alpha, r_value, x) -%}
+    sum(({{ x }}) * pow({{ _tech_r(alpha) }}, -(n - {{ _tech_center(r_value) }})))
+        over (code_rows rows unbounded preceding) as {{ name }}__s
+{%- endmacro %}
+
+{% macro _tech_kernel_value(name, alpha, r_value) -%}
+    (pow({{ _tech_r(alpha) }}, n - {{ _tech_center(r_value) }}) * {{ name }}__s)
+{%- endmacro %}
+
+{% macro _tech_seeded(with_state, standard, seed_value, after_seed) -%}
+    {#- kernel input: the standard one from row 0, or 0 before the seed row, the seed there -#}
+    {%- if with_state -%}
+    case
+        when seed_n is null then {{ standard }}
+        when n < seed_n then 0
+        when n = seed_n then {{ seed_value }}
+        else {{ after_seed }}
+    end
+    {%- else -%}
+    {{ standard }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro _tech_lag_list(column, offsets) -%}
+    {%- for k in offsets %}
+        lag({{ column }}, {{ k }}) over code_rows as {{ column }}_lag_{{ k }},
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro _tech_close(k) -%}{{ 'close' if k == 0 else 'close_lag_' ~ k }}{%- endmacro %}
+
+
+{% macro technical_plan() -%}
+    {#- What the active technical features need, from the manifest. -#}
+    {%- set plan = {
+        'features': active_features('technical'), 'names': [],
+        'close_lags': [1], 'high_lags': 0, 'low_lags': 0, 'volume_lags': 0,
+        'returns': [], 'sma_frame': [], 'dev_pieces': false, 'vol_pieces': false,
+        'emas': [], 'macd': none, 'wilder': [], 'hl_windows': [], 'mdd': none,
+        'rvol': [], 'obv': false, 'var_frame': [], 'vol_frame': []
+    } -%}
+    {%- for f in plan['features'] -%}
+        {%- do plan['names'].append(f['name']) -%}
+        {%- set p = f.get('params') or {} -%}
+        {%- set kind = f['kind'] -%}
+        {%- if kind == 'log_return' -%}
+            {%- do plan['returns'].append(p['periods']) -%}
+            {%- do plan['close_lags'].append(p['periods']) -%}
+        {%- elif kind == 'sma' -%}
+            {%- if p['window'] in [5, 20] -%}
+                {%- do plan.update({'dev_pieces': true}) -%}
+            {%- else -%}
+                {%- do plan['sma_frame'].append(p['window']) -%}
+            {%- endif -%}
+        {%- elif kind == 'ema' -%}
+            {%- do plan['emas'].append(p['span']) -%}
+        {%- elif kind in ['macd_line', 'macd_signal', 'macd_hist'] -%}
+            {%- do plan['emas'].append(p['fast']) -%}
+            {%- do plan['emas'].append(p['slow']) -%}
+            {%- if kind != 'macd_line' -%}
+                {%- do plan.update({'macd': p}) -%}
+            {%- endif -%}
+        {%- elif kind == 'rsi' -%}
+            {%- do plan['wilder'].append(('gain', p['window'])) -%}
+            {%- do plan['wilder'].append(('loss', p['window'])) -%}
+        {%- elif kind == 'atr' -%}
+            {%- do plan['wilder'].append(('tr', p['window'])) -%}
+        {%- elif kind in ['bb_pctb', 'zscore'] -%}
+            {%- if p['window'] == 20 -%}
+                {%- do plan.update({'dev_pieces': true}) -%}
+            {%- else -%}
+                {%- do plan['var_frame'].append(p['window']) -%}
+            {%- endif -%}
+        {%- elif kind == 'rvol' -%}
+            {%- do plan['rvol'].append(p['window']) -%}
+        {%- elif kind == 'max_drawdown' -%}
+            {%- if p['window'] % 10 != 0 -%}
+                {{ exceptions.raise_compiler_error("max_drawdown window must be a multiple of 10, got " ~ p['window']) }}
+            {%- endif -%}
+            {%- do plan.update({'mdd': p['window']}) -%}
+        {%- elif kind == 'volume_ratio' -%}
+            {%- if p['window'] == 20 -%}
+                {%- do plan.update({'vol_pieces': true}) -%}
+            {%- else -%}
+                {%- do plan['vol_frame'].append(p['window']) -%}
+            {%- endif -%}
+        {%- elif kind in ['stoch_k', 'willr'] -%}
+            {%- if p['window'] % 2 != 0 -%}
+                {{ exceptions.raise_compiler_error(kind ~ " window must be even, got " ~ p['window']) }}
+            {%- endif -%}
+            {%- do plan['hl_windows'].append(p['window']) -%}
+        {%- elif kind == 'obv' -%}
+            {%- do plan.update({'obv': true}) -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error("unknown technical feature kind " ~ kind ~ " (" ~ f['name'] ~ ")") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if plan['dev_pieces'] -%}
+        {%- for k in [1, 2, 3, 4, 5, 10, 15] -%}{%- do plan['close_lags'].append(k) -%}{%- endfor -%}
+    {%- endif -%}
+    {%- if plan['mdd'] -%}
+        {%- for k in range(1, 10) -%}{%- do plan['close_lags'].append(k) -%}{%- endfor -%}
+    {%- endif -%}
+    {%- if plan['vol_pieces'] -%}{%- do plan.update({'volume_lags': 4}) -%}{%- endif -%}
+    {%- if plan['hl_windows'] | length > 1 and plan['hl_windows'] | unique | list | length > 1 -%}
+        {{ exceptions.raise_compiler_error("stoch_k and willr must share one window") }}
+    {%- endif -%}
+    {%- if plan['hl_windows'] -%}
+        {%- do plan.update({'hl': plan['hl_windows'][0], 'high_lags': plan['hl_windows'][0] // 2 - 1}) -%}
+    {%- endif -%}
+    {%- set wilder_windows = [] -%}
+    {%- for w in plan['wilder'] -%}{%- do wilder_windows.append(w[1]) -%}{%- endfor -%}
+    {%- if wilder_windows | unique | list | length > 1 -%}
+        {{ exceptions.raise_compiler_error("RSI and ATR must share one Wilder window") }}
+    {%- endif -%}
+    {%- do plan.update({'wilder_window': (wilder_windows[0] if wilder_windows else none)}) -%}
+    {%- do plan.update({'close_lags': plan['close_lags'] | unique | sort, 'emas': plan['emas'] | unique | sort}) -%}
+    {{ return(plan) }}
+{%- endmacro %}
+
+
+{% macro technical_features_select(prices, with_state=false) -%}
+{%- set plan = technical_plan() -%}
+{%- set names = plan['names'] -%}
+{%- set ww = plan['wilder_window'] -%}
+{%- set s1_close_lags = [] -%}
+{%- for k in plan['close_lags'] if k < 10 -%}{%- do s1_close_lags.append(k) -%}{%- endfor -%}
+{%- set s2_close_lags = [] -%}
+{%- for k in plan['close_lags'] if k >= 10 -%}{%- do s2_close_lags.append(k) -%}{%- endfor -%}
+{%- for k in plan['returns'] if k >= 1 and k < 10 and k not in s1_close_lags -%}{%- do s1_close_lags.append(k) -%}{%- endfor -%}
+with
+
+tech_stage_1 as (
+
+    -- stage 1: lags of the inputs (a LAG is ~20× cheaper than a framed aggregate)
+    select
+        *,
+        {%- for k in s1_close_lags %}
+        lag(close, {{ k }}) over code_rows as close_lag_{{ k }},
+        {%- endfor %}
+        {%- for k in range(1, plan['high_lags'] + 1) %}
+        lag(high, {{ k }}) over code_rows as high_lag_{{ k }},
+        lag(low, {{ k }}) over code_rows as low_lag_{{ k }},
+        {%- endfor %}
+        {%- for k in range(1, plan['volume_lags'] + 1) %}
+        lag(volume, {{ k }}) over code_rows as volume_lag_{{ k }},
+        {%- endfor %}
+        {%- for w in plan['sma_frame'] %}
+        avg(close) over (code_rows rows {{ w - 1 }} preceding) as mean_close_{{ w }},
+        {%- endfor %}
+        {%- for w in plan['var_frame'] %}
+        avg(close) over (code_rows rows {{ w - 1 }} preceding) as mean_close_{{ w }},
+        var_pop(close) over (code_rows rows {{ w - 1 }} preceding) as var_pop_close_{{ w }},
+        {%- endfor %}
+        {%- for w in plan['vol_frame'] %}
+        avg(volume) over (code_rows rows {{ w - 1 }} preceding) as mean_volume_{{ w }},
+        {%- endfor %}
+        true as has_stage_1
+
+    from {{ prices }}
+    window code_rows as (partition by code order by trade_date)
+
+),
+
+tech_pieces as (
+
+    -- pieces built from the lags; only what stage 2 needs is carried into it
+    select
+        code,
+        trade_date,
+        n,
+        {%- if with_state %}
+        seed_n, seed_ema_12, seed_ema_26, seed_macd_signal, seed_avg_gain, seed_avg_loss, seed_atr, seed_obv,
+        {%- endif %}
+        caf,
+        cvaf,
+        high,
+        low,
+        close,
+        volume,
+        close_lag_1,
+        {%- for k in s1_close_lags if k > 1 and (k in plan['returns'] or (k == 5 and plan['dev_pieces'])) %}
+        close_lag_{{ k }},
+        {%- endfor %}
+        {%- for w in plan['sma_frame'] %}
+        mean_close_{{ w }},
+        {%- endfor %}
+        {%- for w in plan['var_frame'] %}
+        mean_close_{{ w }}, var_pop_close_{{ w }},
+        {%- endfor %}
+        {%- for w in plan['vol_frame'] %}
+        mean_volume_{{ w }},
+        {%- endfor %}
+        {%- if plan['dev_pieces'] %}
+        -- deviations of the last 5 closes from this row's close: sum and sum of squares
+        {% for k in range(1, 5) %}({{ _tech_close(k) }} - close){{ ' + ' if not loop.last }}{% endfor %} as dev5_sum,
+        {% for k in range(1, 5) %}({{ _tech_close(k) }} - close) * ({{ _tech_close(k) }} - close){{ ' + ' if not loop.last }}{% endfor %} as dev5_sq,
+        {%- endif %}
+        {%- if plan['vol_pieces'] %}
+        volume + volume_lag_1 + volume_lag_2 + volume_lag_3 + volume_lag_4 as vol5_sum,
+        {%- endif %}
+        {%- if plan['hl_windows'] %}
+        greatest(high{% for k in range(1, plan['high_lags'] + 1) %}, high_lag_{{ k }}{% endfor %}) as max_high_half,
+        least(low{% for k in range(1, plan['high_lags'] + 1) %}, low_lag_{{ k }}{% endfor %}) as min_low_half,
+        {%- endif %}
+        {%- if plan['mdd'] %}
+        -- a piece of 10 closes [t-9, t]: running max from its oldest close, drawdown, min
+        {%- for i in range(10) %}
+        {% if i == 0 %}close_lag_9{% else %}greatest(run_max_{{ i - 1 }}, {{ _tech_close(9 - i) }}){% endif %} as run_max_{{ i }},
+        {%- endfor %}
+        run_max_9 as max10,
+        least({% for i in range(1, 10) %}{{ _tech_close(9 - i) }} / run_max_{{ i }}{{ ', ' if not loop.last }}{% endfor %}) as dd10,
+        least({% for k in range(10) %}{{ _tech_close(k) }}{{ ', ' if not loop.last }}{% endfor %}) as min10,
+        {%- endif %}
+        ln(close / close_lag_1) as ret_1d
+
+    from tech_stage_1
+
+),
+
+tech_stage_2 as (
+
+    -- stage 2: one cumulative SUM per recursion (closed forms), lags of the pieces
+    select
+        * exclude ({% if plan['mdd'] %}{% for i in range(10) %}run_max_{{ i }}, {% endfor %}{% endif %}close_lag_1),
+        {%- for k in s2_close_lags %}
+        lag(close, {{ k }}) over code_rows as close_lag_{{ k }},
+        {%- endfor %}
+        {%- if plan['dev_pieces'] %}
+        {{- _tech_lag_list('dev5_sum', [5, 10, 15]) }}
+        {{- _tech_lag_list('dev5_sq', [5, 10, 15]) }}
+        {%- endif %}
+        {%- if plan['vol_pieces'] %}
+        {{- _tech_lag_list('vol5_sum', [5, 10, 15]) }}
+        {%- endif %}
+        {%- if plan['hl_windows'] %}
+        lag(max_high_half, {{ plan['hl'] // 2 }}) over code_rows as max_high_half_lag,
+        lag(min_low_half, {{ plan['hl'] // 2 }}) over code_rows as min_low_half_lag,
+        {%- endif %}
+        {%- if plan['mdd'] %}
+        {%- set mdd_lags = range(10, plan['mdd'], 10) | list %}
+        {{- _tech_lag_list('max10', mdd_lags) }}
+        {{- _tech_lag_list('min10', mdd_lags) }}
+        {{- _tech_lag_list('dd10', mdd_lags) }}
+        {%- endif %}
+        {%- for w in plan['rvol'] %}
+        stddev_samp(ret_1d) over (code_rows rows {{ w - 1 }} preceding) as std_ret_{{ w }},
+        {%- endfor %}
+        {%- for span in plan['emas'] %}
+        {%- set a = _tech_alpha(span) %}
+        {{ _tech_kernel_cumsum('ema' ~ span, a, 1 - 2 / (span + 1),
+            _tech_seeded(with_state, 'case when n = 0 then close / ' ~ a ~ ' else close end',
+                         'seed_ema_' ~ span ~ ' / ' ~ a, 'close')) }},
+        {%- endfor %}
+        {%- if plan['macd'] %}
+        {%- set a9 = _tech_alpha(plan['macd']['signal']) %}
+        {{ _tech_kernel_cumsum('sig', a9, 1 - 2 / (plan['macd']['signal'] + 1),
+            _tech_seeded(with_state, 'case when n = 0 then 0 else close end', '0', 'close')) }},
+        first_value(close) over code_rows as close_first,
+        {%- endif %}
+        {%- if ww %}
+        {%- set aw = '(1.0 / ' ~ ww ~ ')' %}
+        {%- set inputs = {
+            'gain': 'greatest(close - close_lag_1, 0)',
+            'loss': 'greatest(close_lag_1 - close, 0)',
+            'tr': 'greatest(high - low, abs(high - close_lag_1), abs(low - close_lag_1))'} %}
+        {%- set seeds = {'gain': 'seed_avg_gain', 'loss': 'seed_avg_loss', 'tr': 'seed_atr'} %}
+        {%- for part in ['gain', 'loss', 'tr'] if (part, ww) in plan['wilder'] %}
+        {{ _tech_kernel_cumsum(part, aw, 1 - 1 / ww,
+            _tech_seeded(with_state,
+                'case when n = 0 then 0 when n <= ' ~ ww ~ ' then (' ~ inputs[part] ~ ') * pow(' ~ _tech_r(aw) ~ ', n - ' ~ ww ~ ') else ' ~ inputs[part] ~ ' end',
+                seeds[part] ~ ' / ' ~ aw, inputs[part])) }},
+        {%- endfor %}
+        {%- endif %}
+        {%- if plan['obv'] %}
+        sum({{ _tech_seeded(with_state,
+                'case when n = 0 then volume else sign(close - close_lag_1) * volume end',
+                'seed_obv', 'sign(close - close_lag_1) * volume') }})
+            over (code_rows rows unbounded preceding) as obv_adjusted,
+        {%- endif %}
+        true as has_stage_2
+
+    from tech_pieces
+    window code_rows as (partition by code order by trade_date)
+
+),
+
+tech_values as (
+
+    select
+        *,
+        {%- for span in plan['emas'] %}
+        {{ _tech_alpha(span) }} * {{ _tech_kernel_value('ema' ~ span, _tech_alpha(span), 1 - 2 / (span + 1)) }} as ema_{{ span }}_adjusted,
+        {%- endfor %}
+        {%- if ww %}
+        {%- set aw = '(1.0 / ' ~ ww ~ ')' %}
+        {%- for part in ['gain', 'loss', 'tr'] if (part, ww) in plan['wilder'] %}
+        {{ aw }} * {{ _tech_kernel_value(part, aw, 1 - 1 / ww) }} as wilder_{{ part }}_adjusted,
+        {%- endfor %}
+        {%- endif %}
+        {%- if plan['dev_pieces'] %}
+        dev5_sum
+            {%- for k in [5, 10, 15] %} + dev5_sum_lag_{{ k }} + 5 * (close_lag_{{ k }} - close){% endfor %} as dev20_sum,
+        dev5_sq
+            {%- for k in [5, 10, 15] %}
+            + dev5_sq_lag_{{ k }} + 2 * (close_lag_{{ k }} - close) * dev5_sum_lag_{{ k }}
+            + 5 * (close_lag_{{ k }} - close) * (close_lag_{{ k }} - close)
+            {%- endfor %} as dev20_sq,
+        {%- endif %}
+        {%- if plan['mdd'] %}
+        {%- set pieces = range(plan['mdd'] - 10, -1, -10) | list %}
+        -- fold of the pieces, oldest first: dd = min(dd_A, dd_B, min_B / max_A)
+        least(
+            {%- for k in pieces %}
+            {%- set sfx = '' if k == 0 else '_lag_' ~ k %}
+            dd10{{ sfx }}{% if not loop.first %},
+            min10{{ sfx }} / greatest({% for j in pieces if j > k %}max10_lag_{{ j }}{{ ', ' if not loop.last }}{% endfor %}){% endif %}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) - 1 as mdd_value,
+        {%- endif %}
+        {%- if plan['macd'] %}
+        {%- set p = plan['macd'] %}
+        {%- set a9 = _tech_alpha(p['signal']) %}{%- set r9 = _tech_r(a9) %}
+        {%- set af = _tech_alpha(p['fast']) %}{%- set rf = _tech_r(af) %}
+        {%- set asl = _tech_alpha(p['slow']) %}{%- set rs = _tech_r(asl) %}
+        {%- set sig_seed_n = 'coalesce(seed_n, 0)' if with_state else '0' %}
+        {%- set sig_e_fast = 'coalesce(seed_ema_' ~ p['fast'] ~ ', close_first)' if with_state else 'close_first' %}
+        {%- set sig_e_slow = 'coalesce(seed_ema_' ~ p['slow'] ~ ', close_first)' if with_state else 'close_first' %}
+        {%- set sig_seed = 'coalesce(seed_macd_signal, 0)' if with_state else '0' %}
+        {%- set q = _tech_kernel_value('sig', a9, 1 - 2 / (p['signal'] + 1)) %}
+        {%- set decay = 'pow(' ~ r9 ~ ', n - ' ~ sig_seed_n ~ ')' %}
+        -- EMA_9 of (e_fast − e_slow) in closed form: Σ_j r9^(n−j) e_j = (α r9 Q − r e_n) / (r9 − r),
+        -- Q = Σ_k r9^(n−k) x̃_k (the close kernel with r9 plus the seed term)
+        {{ decay }} * ({{ sig_seed }} - {{ a9 }} * ({{ sig_e_fast }} - {{ sig_e_slow }}))
+        + {{ a9 }} * (
+            ({{ af }} * {{ r9 }} * ({{ q }} + {{ decay }} * {{ sig_e_fast }} / {{ af }})
+                - {{ rf }} * ema_{{ p['fast'] }}_adjusted) / ({{ r9 }} - {{ rf }})
+            - ({{ asl }} * {{ r9 }} * ({{ q }} + {{ decay }} * {{ sig_e_slow }} / {{ asl }})
+                - {{ rs }} * ema_{{ p['slow'] }}_adjusted) / ({{ r9 }} - {{ rs }})
+        ) as macd_signal_adjusted,
+        {%- endif %}
+        true as has_values
+
+    from tech_stage_2
+
+),
+
+tech_features as (
+
+    select
+        code,
+        trade_date,
+        n as feature_row_index,
+        {%- for f in plan['features'] %}
+        {%- set p = f.get('params') or {} %}
+        {%- set kind = f['kind'] %}
+        {%- if kind == 'log_return' %}
+        case when n >= {{ p['periods'] }} then
+            {% if p['periods'] == 1 %}ret_1d{% else %}ln(close / close_lag_{{ p['periods'] }}){% endif %}
+        end as {{ f['name'] }},
+        {%- elif kind == 'sma' %}
+        case when n >= {{ p['window'] - 1 }} then
+            {%- if p['window'] == 5 %} (close + dev5_sum / 5)
+            {%- elif p['window'] == 20 %} (close + dev20_sum / 20)
+            {%- else %} mean_close_{{ p['window'] }}{% endif %} / caf
+        end as {{ f['name'] }},
+        {%- elif kind == 'ema' %}
+        ema_{{ p['span'] }}_adjusted / caf as {{ f['name'] }},
+        {%- elif kind == 'macd_line' %}
+        (ema_{{ p['fast'] }}_adjusted - ema_{{ p['slow'] }}_adjusted) / caf as {{ f['name'] }},
+        {%- elif kind == 'macd_signal' %}
+        macd_signal_adjusted / caf as {{ f['name'] }},
+        {%- elif kind == 'macd_hist' %}
+        (ema_{{ p['fast'] }}_adjusted - ema_{{ p['slow'] }}_adjusted - macd_signal_adjusted) / caf as {{ f['name'] }},
+        {%- elif kind == 'rsi' %}
+        case when n >= {{ p['window'] }} then
+            case
+                when abs(wilder_gain_adjusted + wilder_loss_adjusted) < 1e-14 then 0.0
+                else 100 * (wilder_gain_adjusted / (wilder_gain_adjusted + wilder_loss_adjusted))
+            end
+        end as {{ f['name'] }},
+        {%- elif kind == 'atr' %}
+        case when n >= {{ p['window'] }} then wilder_tr_adjusted / caf end as {{ f['name'] }},
+        {%- elif kind == 'bb_pctb' %}
+        {%- if p['window'] == 20 %}{% set m2 = '(dev20_sq - dev20_sum * dev20_sum / 20)' %}{% set mean = '(close + dev20_sum / 20)' %}{% set vp = m2 ~ ' / 20' %}
+        {%- else %}{% set mean = 'mean_close_' ~ p['window'] %}{% set vp = 'var_pop_close_' ~ p['window'] %}{% endif %}
+        case when n >= {{ p['window'] - 1 }} and {{ vp }} > 0 then
+            (close - ({{ mean }} - {{ p['width'] }} * sqrt({{ vp }}))) / ({{ 2 * p['width'] }} * sqrt({{ vp }}))
+        end as {{ f['name'] }},
+        {%- elif kind == 'zscore' %}
+        {%- if p['window'] == 20 %}{% set m2 = '(dev20_sq - dev20_sum * dev20_sum / 20)' %}{% set mean = '(close + dev20_sum / 20)' %}{% set vs = m2 ~ ' / 19' %}
+        {%- else %}{% set mean = 'mean_close_' ~ p['window'] %}{% set vs = 'var_pop_close_' ~ p['window'] ~ ' * ' ~ p['window'] ~ ' / ' ~ (p['window'] - 1) %}{% endif %}
+        case when n >= {{ p['window'] - 1 }} and {{ vs }} > 0 then
+            (close - {{ mean }}) / sqrt({{ vs }})
+        end as {{ f['name'] }},
+        {%- elif kind == 'rvol' %}
+        case when n >= {{ p['window'] }} then std_ret_{{ p['window'] }} * sqrt({{ p['annualisation'] }}) end as {{ f['name'] }},
+        {%- elif kind == 'max_drawdown' %}
+        case when n >= {{ p['window'] - 1 }} then mdd_value end as {{ f['name'] }},
+        {%- elif kind == 'volume_ratio' %}
+        {%- set vm = '((vol5_sum + vol5_sum_lag_5 + vol5_sum_lag_10 + vol5_sum_lag_15) / 20)' if p['window'] == 20 else 'mean_volume_' ~ p['window'] %}
+        case when n >= {{ p['window'] - 1 }} and {{ vm }} > 0 then volume / {{ vm }} end as {{ f['name'] }},
+        {%- elif kind in ['stoch_k', 'willr'] %}
+        {%- set hh = 'greatest(max_high_half, max_high_half_lag)' %}{% set ll = 'least(min_low_half, min_low_half_lag)' %}
+        case when n >= {{ p['window'] - 1 }} then
+            case
+                when {{ hh }} = {{ ll }} then 0.0
+                {%- if kind == 'stoch_k' %}
+                else (close - {{ ll }}) / (({{ hh }} - {{ ll }}) / 100)
+                {%- else %}
+                else ({{ hh }} - close) / (({{ hh }} - {{ ll }}) / -100)
+                {%- endif %}
+            end
+        end as {{ f['name'] }},
+        {%- elif kind == 'obv' %}
+        obv_adjusted * cvaf as {{ f['name'] }},
+        {%- endif %}
+        {%- endfor %}
+        {%- if ww and ('gain', ww) in plan['wilder'] %}
+        case when n >= {{ ww }} then wilder_gain_adjusted / caf end as rsi_avg_gain_{{ ww }},
+        case when n >= {{ ww }} then wilder_loss_adjusted / caf end as rsi_avg_loss_{{ ww }}
+        {%- else %}
+        cast(null as double) as rsi_avg_gain_14,
+        cast(null as double) as rsi_avg_loss_14
+        {%- endif %}
+
+    from tech_values
+
+)
+
+select * from tech_features
+{%- endmacro %}
