@@ -10,7 +10,8 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set match = modules.re.search("read_parquet\(\s*'([^']+)'", relation | string) -%}
+    {#- no backslash in the pattern: Jinja would read `\(` as a string escape -#}
+    {%- set match = modules.re.search("read_parquet[(][ ]*'([^']+)'", relation | string) -%}
     {%- if match is none -%}
         {{ return(true) }}
     {%- endif -%}
