@@ -101,6 +101,9 @@ def api_endpoint(settings: Settings, end: dt.date) -> Iterator[tuple[str, str, b
     market = Market(seed=SIMULATOR_SEED, n_codes=codes, end=end)
     key = secrets.token_hex(16)
     with SimulatorServer(market, api_key=key) as server:
+        malformed = float(os.environ.get("SIMULATOR_MALFORMED", "0") or 0)
+        if malformed:  # demo of the quarantine: that share of served rows is malformed
+            server.set_faults(malformed=malformed, seed=SIMULATOR_SEED)
         log.info("no JQUANTS_API_KEY: using the bundled simulator at %s (%d codes)", server.base_url, codes)
         yield server.base_url, key, True
 
@@ -145,6 +148,7 @@ class CycleResult:
     ingest: object | None = None
     dbt: object | None = None
     published: dict[str, int] = field(default_factory=dict)
+    quarantine: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     run_id: int | None = None
 
@@ -183,6 +187,28 @@ def record_ledger(store, settings: Settings, ingest, start: dt.date, end: dt.dat
         for day, n in per_date.items():
             if start <= day <= end:
                 store.record_partition(table, day, "loaded", rows=n)
+
+
+def quarantine_counts(settings: Settings) -> dict[str, int]:
+    """Quarantined rows per stage/dataset/rule, from the build's `int_quarantine_summary`."""
+    import duckdb
+
+    from gogooku3.publish import find_relation
+
+    try:
+        con = duckdb.connect(settings.duckdb_path, read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        relation = find_relation(con, "int_quarantine_summary")
+        rows = con.execute(
+            f"select quarantine_stage, dataset, rule, sum(quarantined_rows) from {relation} group by all order by all"
+        ).fetchall()
+    except (LookupError, duckdb.Error):
+        return {}
+    finally:
+        con.close()
+    return {f"{stage}: {dataset} {rule}": int(n) for stage, dataset, rule, n in rows}
 
 
 class DbtBuildFailed(RuntimeError):
@@ -240,6 +266,7 @@ def run_cycle(
             args = ["build", "--full-refresh"] if full_refresh else ["build"]
             result.dbt = run_dbt(settings, args, dbt_vars={"recompute_from": start.isoformat()})
             result.steps["dbt build"] = time.monotonic() - t0
+            result.quarantine = quarantine_counts(settings)
             if not result.dbt.success:
                 failed = ", ".join(result.dbt.failed) or (result.dbt.error or "unknown error")
                 raise DbtBuildFailed(f"dbt build failed ({failed}); published marts left unchanged")
@@ -272,13 +299,16 @@ def format_summary(result: CycleResult) -> str:
         lines.append(" rows ingested (raw, this run):")
         for table, n in sorted(getattr(ingest, "rows", {}).items()):
             lines.append(f"   {table:<28}{n:>12,}")
-        quarantined = getattr(ingest, "quarantined", {}) or {}
-        if quarantined:
-            lines.append(" quarantined at ingest:")
-            for reason, n in sorted(quarantined.items()):
-                lines.append(f"   {reason:<28}{n:>12,}")
         calls = sum((getattr(ingest, "api_calls", {}) or {}).values())
         lines.append(f" API calls: {calls:,}")
+    if result.quarantine:
+        lines.append(" quarantined rows (all loads so far), per rule:")
+        for rule, n in result.quarantine.items():
+            lines.append(f"   {rule:<46}{n:>8,}")
+    elif ingest is not None and getattr(ingest, "quarantined", None):
+        lines.append(" quarantined at ingest (this run):")
+        for reason, n in sorted(ingest.quarantined.items()):
+            lines.append(f"   {reason:<46}{n:>8,}")
     dbt = result.dbt
     if dbt is not None:
         lines.append(
