@@ -14,8 +14,9 @@
       mart and the feature manifest).
     - alpha158_qlib_bars(bars): the series Qlib would hold in its bin files for each code
       ($open/$high/$low/$close/$vwap/$volume, one row per calendar day of the code's span).
-    - alpha158_select_features(qlib_bars): the 158 columns over those series; the window
-      statistics come from the block states of alpha158_blocks.sql.
+    - alpha158_select_features(qlib_bars, feature_names): the columns over those series; the
+      window statistics come from the block states of alpha158_blocks.sql.
+    - alpha158_active_feature_names(): the Qlib names int_features_alpha158 computes.
 -#}
 
 {% macro alpha158_windows() -%}
@@ -45,6 +46,16 @@
         {%- endfor -%}
     {%- endfor -%}
     {{ return(names) }}
+{%- endmacro %}
+
+
+{% macro alpha158_active_feature_names() -%}
+    {#-
+        The features int_features_alpha158 computes: all 158. To retire some through the feature
+        manifest, return the manifest's active alpha158 entries here, mapped back to Qlib names
+        (column a158_roc5 -> ROC5).
+    -#}
+    {{ return(alpha158_feature_names()) }}
 {%- endmacro %}
 
 
@@ -354,12 +365,14 @@
 {%- endmacro %}
 
 
-{% macro alpha158_select_features(qlib_bars) -%}
+{% macro alpha158_select_features(qlib_bars, feature_names=none) -%}
     {#-
         A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
         vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN; open, high, low, close
         and volume are NULL on the same rows) returning code, trade_date, series_row_index and
-        the 158 a158_* columns. One ordering per code (partition by code, order by
+        the a158_* columns of `feature_names` (Qlib names; default all 158, in Qlib's order):
+        only those are computed (DuckDB drops the window statistics no column uses). One ordering
+        per code (partition by code, order by
         series_row_index); the window statistics come from block states (alpha158_blocks.sql),
         rank and quantiles from framed window aggregates (ROWS frames, cut at the code's first
         row as pandas' rolling(N, min_periods=1) is).
@@ -369,33 +382,36 @@
         trade_date,
         series_row_index,
 
-        -- k-bar (kbar)
-        (close - open) / open as a158_kmid,
-        (high - low) / open as a158_klen,
-        (close - open) / (high - low + 1e-12) as a158_kmid2,
-        (high - {{ _alpha158_greater('open', 'close') }}) / open as a158_kup,
-        (high - {{ _alpha158_greater('open', 'close') }}) / (high - low + 1e-12) as a158_kup2,
-        ({{ _alpha158_less('open', 'close') }} - low) / open as a158_klow,
-        ({{ _alpha158_less('open', 'close') }} - low) / (high - low + 1e-12) as a158_klow2,
-        (2 * close - high - low) / open as a158_ksft,
-        (2 * close - high - low) / (high - low + 1e-12) as a158_ksft2,
-
-        -- price (windows [0])
-        open / close as a158_open0,
-        high / close as a158_high0,
-        low / close as a158_low0,
-        vwap / close as a158_vwap0,
-
-        -- rolling: every operator over every window
-        {%- set rolling_columns = [] %}
+        {%- set greater_open_close = _alpha158_greater('open', 'close') %}
+        {%- set less_open_close = _alpha158_less('open', 'close') %}
+        {%- set expressions = {
+            'KMID': '(close - open) / open',
+            'KLEN': '(high - low) / open',
+            'KMID2': '(close - open) / (high - low + 1e-12)',
+            'KUP': '(high - ' ~ greater_open_close ~ ') / open',
+            'KUP2': '(high - ' ~ greater_open_close ~ ') / (high - low + 1e-12)',
+            'KLOW': '(' ~ less_open_close ~ ' - low) / open',
+            'KLOW2': '(' ~ less_open_close ~ ' - low) / (high - low + 1e-12)',
+            'KSFT': '(2 * close - high - low) / open',
+            'KSFT2': '(2 * close - high - low) / (high - low + 1e-12)',
+            'OPEN0': 'open / close',
+            'HIGH0': 'high / close',
+            'LOW0': 'low / close',
+            'VWAP0': 'vwap / close',
+        } %}
         {%- for operator in alpha158_rolling_operators() %}
             {%- for window in alpha158_windows() %}
-                {%- do rolling_columns.append(
-                    _alpha158_rolling_column(operator, window) ~ ' as ' ~ alpha158_column_name(operator ~ window)
-                ) %}
+                {%- do expressions.update({operator ~ window: _alpha158_rolling_column(operator, window)}) %}
             {%- endfor %}
         {%- endfor %}
-        {{ rolling_columns | join(',\n        ') }}
+        {%- set columns = [] %}
+        {%- for name in (feature_names if feature_names is not none else alpha158_feature_names()) %}
+            {%- if name not in expressions %}
+                {{ exceptions.raise_compiler_error("alpha158: unknown Qlib feature name " ~ name) }}
+            {%- endif %}
+            {%- do columns.append(expressions[name] ~ ' as ' ~ alpha158_column_name(name)) %}
+        {%- endfor %}
+        {{ columns | join(',\n        ') }}
 
     from (
         -- 60 = 30 ⊕ the 30 before

@@ -1,3 +1,5 @@
+{%- set feature_names = alpha158_active_feature_names() -%}
+
 with
 
 int_prices_adjusted as (
@@ -32,7 +34,7 @@ qlib_bars as (
 
 features as (
 
-    {{ alpha158_select_features('qlib_bars') }}
+    {{ alpha158_select_features('qlib_bars', feature_names) }}
 
 ),
 
@@ -42,7 +44,7 @@ final as (
         code,
         trade_date,
         series_row_index as a158_series_row_index,
-        {%- for qlib_name in alpha158_feature_names() %}
+        {%- for qlib_name in feature_names %}
         {{ alpha158_column_name(qlib_name) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
