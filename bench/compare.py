@@ -5,6 +5,7 @@
 Max |impl − ref| over rows with t ≥ warmup, price-level columns also relative to close, and the
 count of rows where exactly one side is NULL (over all rows).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,11 @@ LEVEL = {"sma_5", "sma_20", "sma_60", "ema_12", "ema_26", "macd", "macd_signal",
 
 def compare(impl: str, ref: str, panel: str | None = None, warmup: int = 100) -> list[tuple]:
     con = duckdb.connect()
-    cols = [r[0] for r in con.execute(f"describe select * from read_parquet('{ref}')").fetchall()
-            if r[0] not in ("code", "trade_date")]
+    cols = [
+        r[0]
+        for r in con.execute(f"describe select * from read_parquet('{ref}')").fetchall()
+        if r[0] not in ("code", "trade_date")
+    ]
     close = "p.close" if panel else "null"
     join_panel = f"left join read_parquet('{panel}') as p using (code, trade_date)" if panel else ""
     rows = []

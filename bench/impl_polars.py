@@ -17,7 +17,7 @@ import polars as pl
 
 
 def features(lf: pl.LazyFrame) -> pl.LazyFrame:
-    c, h, l, v = pl.col("close"), pl.col("high"), pl.col("low"), pl.col("volume")  # noqa: E741
+    c, h, l, v = pl.col("close"), pl.col("high"), pl.col("low"), pl.col("volume")
     by = "code"
     t = pl.int_range(pl.len()).over(by)
     lf = lf.sort(by, "trade_date").with_columns(t.alias("t"), c.shift(1).over(by).alias("c1"))
@@ -26,9 +26,7 @@ def features(lf: pl.LazyFrame) -> pl.LazyFrame:
     tr = pl.max_horizontal(h - l, (h - c1).abs(), (l - c1).abs())
 
     def wilder(x: pl.Expr, name: str) -> pl.Expr:
-        seeded = (
-            pl.when(t == 14).then(x.rolling_mean(14).over(by)).when(t > 14).then(x).otherwise(None)
-        )
+        seeded = pl.when(t == 14).then(x.rolling_mean(14).over(by)).when(t > 14).then(x).otherwise(None)
         return seeded.ewm_mean(alpha=1 / 14, adjust=False, ignore_nulls=True).over(by).alias(name)
 
     lf = lf.with_columns(

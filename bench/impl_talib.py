@@ -9,6 +9,7 @@ windows for rvol, mdd, vol_ratio, zscore.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 
@@ -52,7 +53,7 @@ def _mdd(c: np.ndarray, n: int = 60) -> np.ndarray:
     return out
 
 
-def features_one_code(o, h, l, c, v) -> dict[str, np.ndarray]:  # noqa: E741
+def features_one_code(o, h, l, c, v) -> dict[str, np.ndarray]:
     f: dict[str, np.ndarray] = {}
     for k in (1, 5, 20):
         f[f"ret_{k}d"] = _log_ret(c, k)
@@ -65,7 +66,7 @@ def features_one_code(o, h, l, c, v) -> dict[str, np.ndarray]:  # noqa: E741
     f["macd_hist"] = f["macd"] - f["macd_signal"]
     f["rsi_14"] = talib.RSI(c, 14)
     f["atr_14"] = talib.ATR(h, l, c, 14)
-    up, mid, lo = talib.BBANDS(c, 20, 2.0, 2.0, 0)
+    up, _mid, lo = talib.BBANDS(c, 20, 2.0, 2.0, 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         f["bb_pctb_20"] = np.where(up - lo > 0, (c - lo) / (up - lo), np.nan)
     r1 = f["ret_1d"]
@@ -91,7 +92,7 @@ def compute(table: pa.Table) -> pa.Table:
     cols = {k: table.column(k).to_numpy() for k in ("open", "high", "low", "close", "volume")}
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
     out = {k: np.empty(len(codes)) for k in COLUMNS}
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         f = features_one_code(*(cols[k][a:b] for k in ("open", "high", "low", "close", "volume")))
         for k in COLUMNS:
             out[k][a:b] = f[k]

@@ -71,14 +71,14 @@ def build_sql(source: str) -> str:
     )
     dev5 = " + ".join(f"({c(k)} - close)" for k in range(1, 5))
     dev5_sq = " + ".join(f"({c(k)} - close) * ({c(k)} - close)" for k in range(1, 5))
-    wilder = lambda x: f"case when n = 0 then 0 when n <= 14 then ({x}) * pow({r_of(AW)}, n - 14) else ({x}) end"  # noqa: E731
+    wilder = lambda x: (
+        f"case when n = 0 then 0 when n <= 14 then ({x}) * pow({r_of(AW)}, n - 14) else ({x}) end"
+    )
     tr = "greatest(high - low, abs(high - close_lag_1), abs(low - close_lag_1))"
 
     # combination of 4 deviation pieces of 5 closes (refs close_t, close_{t-5}, ...) around close_t
     def dev20() -> tuple[str, str]:
-        s1 = " + ".join(
-            ["dev5_sum"] + [f"dev5_sum_lag_{k} + 5 * ({c(k)} - close)" for k in (5, 10, 15)]
-        )
+        s1 = " + ".join(["dev5_sum"] + [f"dev5_sum_lag_{k} + 5 * ({c(k)} - close)" for k in (5, 10, 15)])
         s2 = " + ".join(
             ["dev5_sq"]
             + [

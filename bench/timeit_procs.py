@@ -39,13 +39,17 @@ def main() -> None:
             results[label].append(r)
             print(f"rep {rep} {label:28s} wall {r[0]:7.2f}s cpu {r[1]:7.2f}s rss {r[2]:5.2f} GiB", flush=True)
     base = None
-    print(f"\n| implementation | wall min s | wall median s | cpu min s | vs first (wall min) | peak RSS GiB |")
+    print(
+        "\n| implementation | wall min s | wall median s | cpu min s | vs first (wall min) | peak RSS GiB |"
+    )
     print("|---|---|---|---|---|---|")
     for label, rs in results.items():
         walls, cpus, rss = [r[0] for r in rs], [r[1] for r in rs], [r[2] for r in rs]
         base = base or min(walls)
-        print(f"| {label} | {min(walls):.1f} | {statistics.median(walls):.1f} | {min(cpus):.1f} "
-              f"| {min(walls) / base:.2f} | {max(rss):.2f} |")
+        print(
+            f"| {label} | {min(walls):.1f} | {statistics.median(walls):.1f} | {min(cpus):.1f} "
+            f"| {min(walls) / base:.2f} | {max(rss):.2f} |"
+        )
 
 
 if __name__ == "__main__":

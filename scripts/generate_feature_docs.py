@@ -66,7 +66,7 @@ windows of the code's forward-filled series."""
 
 def load_manifest() -> list[dict]:
     text = MANIFEST.read_text()
-    match = re.search(r"# BEGIN MANIFEST\n(.*?)# END MANIFEST", text, re.S)
+    match = re.search(r"# BEGIN MANIFEST\n(.*?)# END MANIFEST", text, re.DOTALL)
     if not match:
         raise SystemExit(f"no manifest block in {MANIFEST}")
     return yaml.safe_load(match.group(1))["features"]
@@ -88,7 +88,9 @@ def column(name: str, description: str, data_type: str | None = None, tests: lis
 def key_columns(mart: bool) -> list[dict]:
     code = column("code", "5-character local code (text; letters possible, e.g. `130A0`).",
                   "varchar" if mart else None, ["not_null"])  # fmt: skip
-    trade_date = column("trade_date", "Trading date (a TSE business day).", "date" if mart else None, ["not_null"])
+    trade_date = column(
+        "trade_date", "Trading date (a TSE business day).", "date" if mart else None, ["not_null"]
+    )
     if mart:
         for entry in (code, trade_date):
             entry["constraints"] = [{"type": "not_null"}]
@@ -154,7 +156,11 @@ def mart_yaml(manifest: list[dict]) -> dict:
                 "description": MART_DESCRIPTION,
                 "config": {"contract": {"enforced": True}},
                 "data_tests": [
-                    {"expect_unique_combination": {"arguments": {"combination_of_columns": ["code", "trade_date"]}}}
+                    {
+                        "expect_unique_combination": {
+                            "arguments": {"combination_of_columns": ["code", "trade_date"]}
+                        }
+                    }
                 ],
                 "columns": mart_columns(manifest),
             }

@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("generate_feature_docs", REPO / "scripts" / "generate_feature_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "generate_feature_docs", REPO / "scripts" / "generate_feature_docs.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -72,7 +74,9 @@ def test_technical_sql_outputs_exactly_the_active_technical_features(tmp_path):
     (tmp_path / "macros").mkdir()
     (tmp_path / "models").mkdir()
     (tmp_path / "macros" / "feature_manifest.sql").write_text(retired)
-    (tmp_path / "macros" / "technical.sql").write_text((REPO / "macros" / "features" / "technical.sql").read_text())
+    (tmp_path / "macros" / "technical.sql").write_text(
+        (REPO / "macros" / "features" / "technical.sql").read_text()
+    )
     (tmp_path / "dbt_project.yml").write_text(
         'name: manifest_test\nversion: "0.1.0"\nprofile: manifest_test\nmodel-paths: ["models"]\n'
         'macro-paths: ["macros"]\n'
@@ -110,7 +114,7 @@ def test_technical_sql_outputs_exactly_the_active_technical_features(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         columns = [r[0] for r in con.execute("describe technical_on_constant").fetchall()]
     active = [f["name"] for f in _generator().active(yaml.safe_load(
-        re.search(r"# BEGIN MANIFEST\n(.*?)# END MANIFEST", retired, re.S).group(1))["features"], "technical")]  # fmt: skip
+        re.search(r"# BEGIN MANIFEST\n(.*?)# END MANIFEST", retired, re.DOTALL).group(1))["features"], "technical")]  # fmt: skip
     assert "mdd_60" not in columns
     assert [c for c in columns if c not in ("code", "trade_date", "feature_row_index", "rsi_avg_gain_14",
                                             "rsi_avg_loss_14")] == active  # fmt: skip

@@ -28,9 +28,13 @@ def built(tmp_path_factory):
     series["adj_close"] = series["feature_close"]
     series["adj_factor"] = 1.0
     rng = np.random.default_rng(3)
-    topix = pd.DataFrame({"trade_date": dates, "close": 1800 * np.exp(np.cumsum(rng.normal(0, 0.01, len(dates))))})
+    topix = pd.DataFrame(
+        {"trade_date": dates, "close": 1800 * np.exp(np.cumsum(rng.normal(0, 0.01, len(dates))))}
+    )
     topix.loc[len(topix) // 2, "close"] = np.nan  # a missing TOPIX close: forward-filled
-    calendar = pd.DataFrame({"calendar_date": dates, "is_business_day": True, "business_day_index": range(len(dates))})
+    calendar = pd.DataFrame(
+        {"calendar_date": dates, "is_business_day": True, "business_day_index": range(len(dates))}
+    )
 
     project = MiniProject(tmp_path_factory.mktemp("mart_families"))
     models = project.workdir / "models"
@@ -76,7 +80,9 @@ def expected_market_and_labels(series: pd.DataFrame, topix: pd.DataFrame) -> pd.
             var_m = g["m"].rolling(w).var(ddof=1)
             var_r = r.rolling(w).var(ddof=1)
             rows[f"beta_topix_{w}"] = np.where((n >= w) & (var_m > 0), cov / var_m, np.nan)
-            rows[f"corr_topix_{w}"] = np.where((n >= w) & (var_m > 0) & (var_r > 0), cov / np.sqrt(var_m * var_r), np.nan)
+            rows[f"corr_topix_{w}"] = np.where(
+                (n >= w) & (var_m > 0) & (var_r > 0), cov / np.sqrt(var_m * var_r), np.nan
+            )
             rows[f"excess_ret_topix_{w}"] = np.where(
                 n >= w, np.log(c / c.shift(w)) - np.log(g["topix_close"] / g["topix_close"].shift(w)), np.nan
             )
@@ -121,6 +127,8 @@ def test_cross_sectional_rank_and_zscore_equal_pandas(built):
     for col in CROSS_SECTIONAL:
         counts = by_date[col].transform("count")
         rank = (by_date[col].rank(method="min") - 1) / (counts - 1).where(counts > 1)
-        z = (mart[col] - by_date[col].transform("mean")) / by_date[col].transform("std").where(lambda s: s > 0)
+        z = (mart[col] - by_date[col].transform("mean")) / by_date[col].transform("std").where(
+            lambda s: s > 0
+        )
         assert_close(mart[f"cs_rank_{col}"], rank, f"cs_rank_{col}")
         assert_close(mart[f"cs_z_{col}"], z.where(mart[col].notna()), f"cs_z_{col}")

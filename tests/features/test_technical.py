@@ -31,7 +31,10 @@ talib = pytest.importorskip("talib")
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_SQL = REPO / "models" / "intermediate" / "features" / "int_features_technical.sql"
-MACROS = [REPO / "macros" / "features" / "feature_manifest.sql", REPO / "macros" / "features" / "technical.sql"]
+MACROS = [
+    REPO / "macros" / "features" / "feature_manifest.sql",
+    REPO / "macros" / "features" / "technical.sql",
+]
 
 LEVEL = ["sma_5", "sma_20", "sma_60", "ema_12", "ema_26", "macd", "macd_signal", "macd_hist", "atr_14"]
 RATIO = [
@@ -85,9 +88,11 @@ def make_raw_bars(seed: int = 11, n_days: int = N_DAYS) -> pd.DataFrame:
                 price = c
             v = float(rng.integers(1, 20_000) * 100)
             rows.append((code, dates[i], o, h, lo, c, v, splits.get(i, 1.0)))
-        frame = pd.DataFrame(rows, columns=["code", "trade_date", "open", "high", "low", "close", "volume", "adj_factor"])
+        frame = pd.DataFrame(
+            rows, columns=["code", "trade_date", "open", "high", "low", "close", "volume", "adj_factor"]
+        )
         no_trade = (rng.random(len(frame)) < p_no_trade) | frame["trade_date"].eq(outage).to_numpy()
-        no_trade[0] = False if code != "20090" else True  # one code starts with a no-trade row
+        no_trade[0] = code == "20090"  # one code starts with a no-trade row
         frame.loc[no_trade, ["open", "high", "low", "close", "volume"]] = np.nan
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -143,7 +148,9 @@ def _std_exact_zero(w: np.ndarray, ddof: int) -> np.ndarray:
 
 
 def reference_one_code(s: pd.DataFrame) -> pd.DataFrame:
-    h, lo, c, v = (s[k].to_numpy(dtype=float) for k in ("feature_high", "feature_low", "feature_close", "feature_volume"))
+    h, lo, c, v = (
+        s[k].to_numpy(dtype=float) for k in ("feature_high", "feature_low", "feature_close", "feature_volume")
+    )
     n = len(c)
     f: dict[str, np.ndarray] = {}
     for k in (1, 5, 20):
@@ -241,7 +248,6 @@ class MiniProject:
 
     def features(self) -> pd.DataFrame:
         import duckdb
-
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
 
         with manager._LOCK:  # dbt-duckdb keeps the file open in this process
@@ -290,7 +296,9 @@ def full_build(raw_bars, dates, tmp_path_factory):
 def to_full_scale(features: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """Own-date scale → the fully adjusted scale of `series` (what the references see)."""
     merged = features.merge(
-        series[["code", "trade_date", "feature_close", "cumulative_adj_factor", "cumulative_volume_adj_factor"]],
+        series[
+            ["code", "trade_date", "feature_close", "cumulative_adj_factor", "cumulative_volume_adj_factor"]
+        ],
         on=["code", "trade_date"],
         validate="one_to_one",
     )
@@ -314,7 +322,9 @@ def assert_matches(actual: pd.DataFrame, expected: pd.DataFrame, columns: list[s
         tol = 1e-9 * (scale if col in LEVEL or col == "obv" else 1.0)
         err = np.where(null_a, 0.0, np.abs(a - b) - tol)
         worst = int(np.argmax(err))
-        assert err[worst] <= 0, f"{label}: {col} off by {abs(a[worst] - b[worst]):.3e} at {joined.loc[worst, key].tolist()}"
+        assert err[worst] <= 0, (
+            f"{label}: {col} off by {abs(a[worst] - b[worst]):.3e} at {joined.loc[worst, key].tolist()}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,7 +360,10 @@ def test_incremental_one_day_at_a_time_equals_full_refresh(full_build):
     assert len(full) == len(incremental)
     series = full_build["series"]
     assert_matches(
-        to_full_scale(incremental, series), to_full_scale(full, series), ALL + ["rsi_avg_gain_14"], "incremental"
+        to_full_scale(incremental, series),
+        to_full_scale(full, series),
+        ALL + ["rsi_avg_gain_14"],
+        "incremental",
     )
 
 
