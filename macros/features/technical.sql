@@ -45,9 +45,14 @@
     {{ return((c // 100) * 100) }}
 {%- endmacro %}
 
-{% macro _tech_kernel_cumsum(name, alpha, r_value, x) -%}
+{% macro _tech_code_start_frame(partitioned) -%}
+    {#- from the code's first row (or its seed row: earlier rows weigh 0) to the current row -#}
+    {{ 'rows unbounded preceding' if partitioned else 'rows between greatest(n - coalesce(seed_n, first_n), 0) preceding and current row' }}
+{%- endmacro %}
+
+{% macro _tech_kernel_cumsum(name, alpha, r_value, x, partitioned=true) -%}
     sum(({{ x }}) * pow({{ _tech_r(alpha) }}, -(n - {{ _tech_center(r_value) }})))
-        over (code_rows rows unbounded preceding) as {{ name }}__s
+        over (code_rows {{ _tech_code_start_frame(partitioned) }}) as {{ name }}__s
 {%- endmacro %}
 
 {% macro _tech_kernel_value(name, alpha, r_value) -%}
@@ -167,6 +172,13 @@
 
 
 {% macro technical_features_select(prices, with_state=false) -%}
+{#- Full refresh: windows PARTITION BY code (parallel over codes). Incremental (with_state): the
+    relation is ~60 rows per code, where DuckDB's per-partition cost (~1 ms a code for this many
+    window expressions) dominates: ONE partition ordered by (code, trade_date) instead, the
+    cumulative sums framed from the code's first row (`first_n`, a column of the relation); lags
+    that reach into the previous code only feed rows gated out by their `n >= …` condition. -#}
+{%- set partitioned = not with_state -%}
+{%- set window_spec = 'partition by code order by trade_date' if partitioned else 'order by code, trade_date' -%}
 {%- set plan = technical_plan() -%}
 {%- set names = plan['names'] -%}
 {%- set ww = plan['wilder_window'] -%}
@@ -205,7 +217,7 @@ tech_stage_1 as (
         true as has_stage_1
 
     from {{ prices }}
-    window code_rows as (partition by code order by trade_date)
+    window code_rows as ({{ window_spec }})
 
 ),
 
@@ -217,7 +229,7 @@ tech_pieces as (
         trade_date,
         n,
         {%- if with_state %}
-        seed_n, seed_ema_12, seed_ema_26, seed_macd_signal, seed_avg_gain, seed_avg_loss, seed_atr, seed_obv,
+        first_n, seed_n, seed_ema_12, seed_ema_26, seed_macd_signal, seed_avg_gain, seed_avg_loss, seed_atr, seed_obv,
         {%- endif %}
         caf,
         cvaf,
@@ -297,13 +309,13 @@ tech_stage_2 as (
         {%- set a = _tech_alpha(span) %}
         {{ _tech_kernel_cumsum('ema' ~ span, a, 1 - 2 / (span + 1),
             _tech_seeded(with_state, 'case when n = 0 then close / ' ~ a ~ ' else close end',
-                         'seed_ema_' ~ span ~ ' / ' ~ a, 'close')) }},
+                         'seed_ema_' ~ span ~ ' / ' ~ a, 'close'), partitioned) }},
         {%- endfor %}
         {%- if plan['macd'] %}
         {%- set a9 = _tech_alpha(plan['macd']['signal']) %}
         {{ _tech_kernel_cumsum('sig', a9, 1 - 2 / (plan['macd']['signal'] + 1),
-            _tech_seeded(with_state, 'case when n = 0 then 0 else close end', '0', 'close')) }},
-        first_value(close) over code_rows as close_first,
+            _tech_seeded(with_state, 'case when n = 0 then 0 else close end', '0', 'close'), partitioned) }},
+        first_value(close) over (code_rows {{ _tech_code_start_frame(partitioned) }}) as close_first,
         {%- endif %}
         {%- if ww %}
         {%- set aw = '(1.0 / ' ~ ww ~ ')' %}
@@ -316,19 +328,19 @@ tech_stage_2 as (
         {{ _tech_kernel_cumsum(part, aw, 1 - 1 / ww,
             _tech_seeded(with_state,
                 'case when n = 0 then 0 when n <= ' ~ ww ~ ' then (' ~ inputs[part] ~ ') * pow(' ~ _tech_r(aw) ~ ', n - ' ~ ww ~ ') else ' ~ inputs[part] ~ ' end',
-                seeds[part] ~ ' / ' ~ aw, inputs[part])) }},
+                seeds[part] ~ ' / ' ~ aw, inputs[part]), partitioned) }},
         {%- endfor %}
         {%- endif %}
         {%- if plan['obv'] %}
         sum({{ _tech_seeded(with_state,
                 'case when n = 0 then volume else sign(close - close_lag_1) * volume end',
                 'seed_obv', 'sign(close - close_lag_1) * volume') }})
-            over (code_rows rows unbounded preceding) as obv_adjusted,
+            over (code_rows {{ _tech_code_start_frame(partitioned) }}) as obv_adjusted,
         {%- endif %}
         true as has_stage_2
 
     from tech_pieces
-    window code_rows as (partition by code order by trade_date)
+    window code_rows as ({{ window_spec }})
 
 ),
 
@@ -476,4 +488,50 @@ tech_features as (
 )
 
 select * from tech_features
+{%- endmacro %}
+
+
+{% macro technical_incremental_bounds(prices, lookback) -%}
+    {#- For an incremental run of int_features_technical, queried before the model's SQL so that
+        its date bounds are constants (DuckDB then skips row groups by their min/max instead of
+        scanning the whole history): the first recomputed date (the last loaded trade date and
+        `lookback` trade dates before it) and the codes to recompute from row 0 (rows in the
+        recomputed dates but no stored row in the 60 days before them: new listings, gaps).
+        none when nothing is loaded yet (then the model takes the full-refresh path). -#}
+    {%- if not execute -%}
+        {{ return({'recompute_from': '1900-01-01', 'codes_without_state': []}) }}
+    {%- endif -%}
+    {%- set bounds_sql -%}
+        with last_loaded as (
+            select max(trade_date) as trade_date from {{ this }}
+        ),
+        last_dates as (
+            select distinct trade_date
+            from {{ prices }}
+            where
+                feature_row_index is not null
+                and trade_date <= (select trade_date from last_loaded)
+                and trade_date >= (select trade_date from last_loaded) - {{ 7 * lookback + 30 }}
+            order by trade_date desc
+            limit {{ lookback + 1 }}
+        )
+        select cast(min(trade_date) as varchar) from last_dates
+    {%- endset -%}
+    {%- set recompute_from = run_query(bounds_sql).columns[0].values()[0] -%}
+    {%- if recompute_from is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set codes_sql -%}
+        select distinct code from {{ prices }}
+        where feature_row_index is not null and trade_date >= date '{{ recompute_from }}'
+        except
+        select code from {{ this }}
+        where
+            trade_date < date '{{ recompute_from }}'
+            and trade_date >= date '{{ recompute_from }}' - 60
+            and feature_row_index >= 59
+        order by 1
+    {%- endset -%}
+    {%- set codes = run_query(codes_sql).columns[0].values() | list -%}
+    {{ return({'recompute_from': recompute_from, 'codes_without_state': codes}) }}
 {%- endmacro %}

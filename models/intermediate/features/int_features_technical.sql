@@ -14,7 +14,7 @@
     from its last stored row before that date, rescaled to today's adjustment (a split inside the
     window changes nothing stored), and its last 59 rows of prices feed the rolling windows. A
     code without such a row (new listing, gap) is recomputed from its first row. -#}
-{%- set lookback = var('features_lookback_days') | int -%}
+{%- set incremental_bounds = technical_incremental_bounds(ref('int_prices_adjusted'), var('features_lookback_days') | int) if is_incremental() else none -%}
 
 with
 
@@ -42,48 +42,26 @@ feature_series as (
 
 ),
 
-{% if is_incremental() %}
+{% if incremental_bounds is not none %}
 
-last_loaded as (
+recent_series as (
 
-    select max(trade_date) as trade_date from {{ this }}
-
-),
-
-recompute_bounds as (
-
-    -- the last loaded trade date and `lookback` trade dates before it
-    select coalesce(min(trade_date), date '0001-01-01') as recompute_from_date
-    from (
-        select distinct feature_series.trade_date
-        from feature_series
-        inner join last_loaded
-            on feature_series.trade_date <= last_loaded.trade_date
-        order by feature_series.trade_date desc
-        limit {{ lookback + 1 }}
-    ) as last_dates
-
-),
-
-codes_to_update as (
-
-    select distinct feature_series.code
-    from feature_series
-    inner join recompute_bounds
-        on feature_series.trade_date >= recompute_bounds.recompute_from_date
+    -- the recomputed dates and the 59 business days of window context before them (a listed
+    -- code has a row every business day); constant bounds let DuckDB skip row groups
+    select * from feature_series
+    where trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
 
 ),
 
 state_rows as (
 
-    -- each code's last stored row before the recomputed dates (a bounded look back: a code
-    -- whose last row is older is simply recomputed from its first row)
+    -- each code's last stored row before the recomputed dates
     select stored.*
     from {{ this }} as stored
-    inner join recompute_bounds
-        on stored.trade_date < recompute_bounds.recompute_from_date
-        and stored.trade_date >= recompute_bounds.recompute_from_date - interval 60 days
-    where stored.feature_row_index >= 59
+    where
+        stored.trade_date < date '{{ incremental_bounds.recompute_from }}'
+        and stored.trade_date >= date '{{ incremental_bounds.recompute_from }}' - 60
+        and stored.feature_row_index >= 59
     qualify row_number() over (partition by stored.code order by stored.trade_date desc) = 1
 
 ),
@@ -94,36 +72,42 @@ state_seeds as (
     select
         state_rows.code,
         state_rows.feature_row_index as seed_n,
-        state_rows.ema_12 * feature_series.caf as seed_ema_12,
-        state_rows.ema_26 * feature_series.caf as seed_ema_26,
-        state_rows.macd_signal * feature_series.caf as seed_macd_signal,
-        state_rows.rsi_avg_gain_14 * feature_series.caf as seed_avg_gain,
-        state_rows.rsi_avg_loss_14 * feature_series.caf as seed_avg_loss,
-        state_rows.atr_14 * feature_series.caf as seed_atr,
-        state_rows.obv / feature_series.cvaf as seed_obv
+        state_rows.ema_12 * recent_series.caf as seed_ema_12,
+        state_rows.ema_26 * recent_series.caf as seed_ema_26,
+        state_rows.macd_signal * recent_series.caf as seed_macd_signal,
+        state_rows.rsi_avg_gain_14 * recent_series.caf as seed_avg_gain,
+        state_rows.rsi_avg_loss_14 * recent_series.caf as seed_avg_loss,
+        state_rows.atr_14 * recent_series.caf as seed_atr,
+        state_rows.obv / recent_series.cvaf as seed_obv
 
     from state_rows
-    inner join feature_series
-        on state_rows.code = feature_series.code
-        and state_rows.trade_date = feature_series.trade_date
-        and state_rows.feature_row_index = feature_series.n
+    inner join recent_series
+        on state_rows.code = recent_series.code
+        and state_rows.trade_date = recent_series.trade_date
+        and state_rows.feature_row_index = recent_series.n
 
 ),
 
 prices as (
 
-    -- codes with state: the seed row and the 59 rows before it (window context) onwards;
-    -- codes without: their whole history
+    -- codes with state: the seed row and the 59 rows before it (window context) onwards
     select
-        feature_series.*,
+        recent_series.*,
+        state_seeds.seed_n - 59 as first_n,
         state_seeds.* exclude (code)
 
-    from feature_series
-    inner join codes_to_update
-        on feature_series.code = codes_to_update.code
-    left join state_seeds
-        on feature_series.code = state_seeds.code
-    where state_seeds.seed_n is null or feature_series.n >= state_seeds.seed_n - 59
+    from recent_series
+    inner join state_seeds
+        on recent_series.code = state_seeds.code
+    where recent_series.n >= state_seeds.seed_n - 59
+    {%- if incremental_bounds.codes_without_state %}
+
+    union all by name
+
+    -- codes without (a new listing, a gap): their whole history, from row 0
+    select *, 0 as first_n from feature_series
+    where code in ({% for code in incremental_bounds.codes_without_state %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif %}
 
 ),
 
@@ -139,15 +123,15 @@ prices as (
 
 technical as (
 
-    {{ technical_features_select('prices', with_state=is_incremental()) }}
+    {{ technical_features_select('prices', with_state=(incremental_bounds is not none)) }}
 
 ),
 
 final as (
 
     select * from technical
-    {% if is_incremental() %}
-    where trade_date >= (select recompute_bounds.recompute_from_date from recompute_bounds)
+    {% if incremental_bounds is not none %}
+    where trade_date >= date '{{ incremental_bounds.recompute_from }}'
     {% endif %}
 
 )
