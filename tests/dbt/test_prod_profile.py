@@ -41,7 +41,7 @@ def test_staging_reads_the_lake_from_s3(fixture_builds, moto_s3, tmp_path):
         extra_env={"S3_ENDPOINT_URL": moto_s3, **credentials},
         filesystems=[fs],
     )
-    remote.dbt("build", "--select", "staging")
+    remote.dbt("build", "--select", "+staging")  # staging and what it reads (the session-hours seed)
     counts = remote.query(
         "select (select count(*) from main_staging.stg_jquants__daily_bars) as bars,"
         " (select max(trade_date) from main_staging.stg_jquants__daily_bars) as last_day,"
