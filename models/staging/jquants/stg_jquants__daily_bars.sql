@@ -61,7 +61,14 @@ latest_version as (
 
 final as (
 
-    select * exclude (dlt_id) from latest_version
+    select
+        * exclude (dlt_id),
+        -- published ~16:30 JST on the trade date; the record of that session, usable from it
+        -- (macros/point_in_time.sql)
+        {{ jst_timestamp('trade_date', "'16:30'") }} as available_at,
+        {{ usable_from('available_at', session_date='trade_date') }} as usable_from
+
+    from latest_version
 
 )
 

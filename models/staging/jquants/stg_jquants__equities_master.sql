@@ -40,6 +40,12 @@ renamed as (
 
 ),
 
+pit_calendar as (
+
+    {{ point_in_time_calendar() }}
+
+),
+
 latest_version as (
 
     select * from renamed
@@ -51,9 +57,29 @@ latest_version as (
 
 ),
 
+published as (
+
+    select
+        *,
+        -- the snapshot of D is published ~17:30 JST on the business day before D; when the
+        -- calendar in the lake does not reach back that far, 00:00 JST of D (a later bound)
+        coalesce(
+            {{ jst_timestamp(previous_business_day('snapshot_date'), "'17:30'") }},
+            {{ jst_timestamp('snapshot_date', "'00:00'") }}
+        ) as available_at
+
+    from latest_version
+
+),
+
 final as (
 
-    select * exclude (dlt_id) from latest_version
+    select
+        * exclude (dlt_id),
+        -- published after the previous session's close: usable from the snapshot date itself
+        {{ usable_from('available_at') }} as usable_from
+
+    from published
 
 )
 

@@ -37,9 +37,31 @@ latest_version as (
 
 ),
 
+pit_calendar as (
+
+    {{ point_in_time_calendar('latest_version') }}
+
+),
+
+published as (
+
+    select
+        *,
+        -- published long before (a year ahead); claimed known only from 00:00 JST of the date
+        {{ jst_timestamp('calendar_date', "'00:00'") }} as available_at
+
+    from latest_version
+
+),
+
 final as (
 
-    select * exclude (dlt_id) from latest_version
+    select
+        * exclude (dlt_id),
+        -- the date itself on a business day, else the next business day
+        {{ usable_from('available_at') }} as usable_from
+
+    from published
 
 )
 
