@@ -521,6 +521,11 @@ select * from tech_features
     {%- if recompute_from is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set requested = var('recompute_from', none) -%}
+    {%- if requested and (requested | string) < recompute_from -%}
+        {#- the driver ingested data from an earlier date (a day filled late): start there -#}
+        {%- set recompute_from = requested | string -%}
+    {%- endif -%}
     {%- set codes_sql -%}
         select distinct code from {{ prices }}
         where feature_row_index is not null and trade_date >= date '{{ recompute_from }}'

@@ -18,8 +18,7 @@
     adj_close history (every feature column is point-in-time and does not change). -#}
 {%- set label_horizon = 20 -%}
 {%- set lookback_business_days = [var('features_lookback_days') | int, label_horizon] | max -%}
-{%- set technical = active_feature_names('technical') -%}
-{%- set market_relative = active_feature_names('market_relative') -%}
+{%- set families = feature_model_families() -%}
 {%- set labels = active_features('labels') -%}
 {%- set cross_sectional = cross_sectional_feature_names() -%}
 
@@ -34,24 +33,41 @@ int_trading_calendar as (
 {% if is_incremental() %}
 last_loaded_business_day as (
 
-    select max(int_trading_calendar.business_day_index) as business_day_index
+    select
+        max(int_trading_calendar.business_day_index) filter (
+            where int_trading_calendar.calendar_date <= (select max(this_model.trade_date) from {{ this }} as this_model)
+        ) as business_day_index,
+        min(int_trading_calendar.business_day_index) filter (
+            where int_trading_calendar.calendar_date >= cast('{{ var("recompute_from", none) or "9999-12-31" }}' as date)
+        ) as requested_business_day_index
 
     from int_trading_calendar
     where
         int_trading_calendar.is_business_day
-        and int_trading_calendar.calendar_date <= (select max(this_model.trade_date) from {{ this }} as this_model)
 
 ),
 
 recompute_bounds as (
 
+    -- the last loaded date and the lookback before it, or, when the driver ingested data from an
+    -- earlier date (var recompute_from: a day filled late), that date and the label horizon
+    -- before it (the labels of the rows before it look forward into it)
     select
-        coalesce(
-            min(int_trading_calendar.calendar_date) filter (
-                where int_trading_calendar.business_day_index
-                >= last_loaded_business_day.business_day_index - {{ lookback_business_days }}
+        least(
+            coalesce(
+                min(int_trading_calendar.calendar_date) filter (
+                    where int_trading_calendar.business_day_index
+                    >= last_loaded_business_day.business_day_index - {{ lookback_business_days }}
+                ),
+                date '0001-01-01'
             ),
-            date '0001-01-01'
+            coalesce(
+                min(int_trading_calendar.calendar_date) filter (
+                    where int_trading_calendar.business_day_index
+                    >= last_loaded_business_day.requested_business_day_index - {{ label_horizon }}
+                ),
+                date '9999-12-31'
+            )
         ) as recompute_from_date
 
     from int_trading_calendar
@@ -83,18 +99,17 @@ int_prices_adjusted as (
 
 ),
 
-int_features_technical as (
+{% for family in families %}
+{{ family['model'] }} as (
 
-    select * from {{ ref('int_features_technical') }}
-
-),
-
-int_features_market_relative as (
-
-    select * from {{ ref('int_features_market_relative') }}
+    select * from {{ ref(family['model']) }}
+    {% if is_incremental() %}
+    where trade_date >= (select recompute_bounds.recompute_from_date from recompute_bounds)
+    {% endif %}
 
 ),
 
+{% endfor %}
 with_labels as (
 
     -- labels look FORWARD: ln(c_{t+k} / c_t) over the code's next k rows; never a feature input
@@ -121,23 +136,21 @@ joined as (
         with_labels.trade_date,
         with_labels.close,
         with_labels.adj_close,
-        {%- for name in technical %}
-        int_features_technical.{{ name }},
+        {%- for family in families %}
+        {%- for name in active_feature_names(family['family']) %}
+        {{ family['model'] }}.{{ name }},
         {%- endfor %}
-        {%- for name in market_relative %}
-        int_features_market_relative.{{ name }},
         {%- endfor %}
         {%- for label in labels %}
         with_labels.{{ label['name'] }}{{ ',' if not loop.last }}
         {%- endfor %}
 
     from with_labels
-    left join int_features_technical
-        on with_labels.code = int_features_technical.code
-        and with_labels.trade_date = int_features_technical.trade_date
-    left join int_features_market_relative
-        on with_labels.code = int_features_market_relative.code
-        and with_labels.trade_date = int_features_market_relative.trade_date
+    {%- for family in families %}
+    left join {{ family['model'] }}
+        on with_labels.code = {{ family['model'] }}.code
+        and with_labels.trade_date = {{ family['model'] }}.trade_date
+    {%- endfor %}
 
 ),
 

@@ -65,7 +65,7 @@ def test_technical_sql_outputs_exactly_the_active_technical_features(tmp_path):
     import duckdb
     from dbt.cli.main import dbtRunner
 
-    manifest_sql = (REPO / "macros" / "features" / "feature_manifest.sql").read_text()
+    manifest_sql = (REPO / "macros" / "features" / "manifest" / "technical.sql").read_text()
     retired = manifest_sql.replace(
         "  - name: mdd_60\n    family: technical\n    kind: max_drawdown\n    params: {window: 60}\n    status: active",
         "  - name: mdd_60\n    family: technical\n    kind: max_drawdown\n    params: {window: 60}\n    status: deprecated",
@@ -73,8 +73,13 @@ def test_technical_sql_outputs_exactly_the_active_technical_features(tmp_path):
     assert retired != manifest_sql
     (tmp_path / "macros").mkdir()
     (tmp_path / "models").mkdir()
-    (tmp_path / "macros" / "feature_manifest.sql").write_text(retired)
-    (tmp_path / "macros" / "technical.sql").write_text(
+    for family in (REPO / "macros" / "features" / "manifest").glob("*.sql"):
+        (tmp_path / "macros" / family.name).write_text(family.read_text())
+    (tmp_path / "macros" / "technical.sql").write_text(retired)  # the manifest's technical family
+    (tmp_path / "macros" / "feature_manifest.sql").write_text(
+        (REPO / "macros" / "features" / "feature_manifest.sql").read_text()
+    )
+    (tmp_path / "macros" / "technical_features.sql").write_text(
         (REPO / "macros" / "features" / "technical.sql").read_text()
     )
     (tmp_path / "dbt_project.yml").write_text(
@@ -114,7 +119,7 @@ def test_technical_sql_outputs_exactly_the_active_technical_features(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         columns = [r[0] for r in con.execute("describe technical_on_constant").fetchall()]
     active = [f["name"] for f in _generator().active(yaml.safe_load(
-        re.search(r"# BEGIN MANIFEST\n(.*?)# END MANIFEST", retired, re.DOTALL).group(1))["features"], "technical")]  # fmt: skip
+        re.search(r"# BEGIN FAMILY\n(.*?)# END FAMILY", retired, re.DOTALL).group(1))["features"], "technical")]  # fmt: skip
     assert "mdd_60" not in columns
     assert [c for c in columns if c not in ("code", "trade_date", "feature_row_index", "rsi_avg_gain_14",
                                             "rsi_avg_loss_14")] == active  # fmt: skip

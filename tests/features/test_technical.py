@@ -34,6 +34,8 @@ MODEL_SQL = REPO / "models" / "intermediate" / "features" / "int_features_techni
 MACROS = [
     REPO / "macros" / "features" / "feature_manifest.sql",
     REPO / "macros" / "features" / "technical.sql",
+    REPO / "macros" / "features" / "incremental.sql",
+    *sorted((REPO / "macros" / "features" / "manifest").glob("*.sql")),
 ]
 
 LEVEL = ["sma_5", "sma_20", "sma_60", "ema_12", "ema_26", "macd", "macd_signal", "macd_hist", "atr_14"]
@@ -226,7 +228,9 @@ class MiniProject:
             f"      path: '{self.db}'\n      threads: 1\n"
         )
         for macro in MACROS:
-            (workdir / "macros" / macro.name).write_text(macro.read_text())
+            target = workdir / "macros" / macro.relative_to(REPO / "macros")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(macro.read_text())
         (workdir / "models" / "int_prices_adjusted.sql").write_text(
             "{{ config(materialized='view') }}\n"
             "select * replace (trade_date::date as trade_date)\n"

@@ -67,16 +67,12 @@ feature_series as (
 
 {% if is_incremental() %}
 
+{%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) %}
 recompute_bounds as (
 
-    select coalesce(min(trade_date), date '0001-01-01') as recompute_from_date
-    from (
-        select distinct feature_series.trade_date
-        from feature_series
-        where feature_series.trade_date <= (select max(stored.trade_date) from {{ this }} as stored)
-        order by feature_series.trade_date desc
-        limit {{ lookback + 1 }}
-    ) as last_dates
+    -- the last loaded date and `lookback` dates before it, or the driver's earlier
+    -- var('recompute_from') (macros/features/incremental.sql)
+    select cast('{{ recompute_from or '0001-01-01' }}' as date) as recompute_from_date
 
 ),
 
