@@ -11,9 +11,9 @@ int_prices_adjusted as (
 
 ),
 
-int_features_price as (
+int_features_technical as (
 
-    select * from {{ ref('int_features_price') }}
+    select * from {{ ref('int_features_technical') }}
 
 ),
 
@@ -39,7 +39,7 @@ final as (
         features.sma_5 * prices.cumulative_adj_factor as sma_5_on_adjusted_series
 
     from int_prices_adjusted as prices
-    left join int_features_price as features
+    left join int_features_technical as features
         on
             prices.code = features.code
             and prices.trade_date = features.trade_date

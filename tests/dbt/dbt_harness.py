@@ -17,10 +17,9 @@ import pandas as pd
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROFILES_DIR = PROJECT_DIR / "profiles"
 # Builds after a lake's first one skip the YAML unit tests (they do not depend on the data) and
-# build only the walking skeleton's nodes (what ml_features and int_features_price need, and
-# staging), not the other feature families that share the project.
+# build only the walking skeleton's nodes (what ml_features needs, and staging).
 NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
-SKELETON = ("--select", "+ml_features", "+int_features_price", "staging")
+SKELETON = ("--select", "+ml_features", "staging")
 MODEL_TABLES = {
     "stg_jquants__daily_bars": "main_staging",
     "stg_jquants__equities_master": "main_staging",
@@ -28,7 +27,7 @@ MODEL_TABLES = {
     "stg_jquants__topix": "main_staging",
     "int_trading_calendar": "main_intermediate",
     "int_prices_adjusted": "main_intermediate",
-    "int_features_price": "main_intermediate",
+    "int_features_technical": "main_intermediate",
     "ml_features": "main_marts",
 }
 

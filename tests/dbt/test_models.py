@@ -160,7 +160,7 @@ def test_features_equal_an_independent_implementation(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
     project = fixture_builds.project
     assert_frames_close(
-        project.query("select * from main_intermediate.int_features_price"), expected, FEATURES
+        project.query("select * from main_intermediate.int_features_technical"), expected, FEATURES
     )
     assert_frames_close(fixture_builds.incremental_features, expected, FEATURES)
     # NULL exactly during warm-up, defined after it
@@ -169,7 +169,7 @@ def test_features_equal_an_independent_implementation(fixture_builds):
 
 def test_sma_equals_talib_on_the_adjusted_series(fixture_builds):
     expected = reference_features(ground_truth_bars(fixture_builds.market))
-    features = fixture_builds.project.query("select * from main_intermediate.int_features_price")
+    features = fixture_builds.project.query("select * from main_intermediate.int_features_technical")
     merged = expected[["code", "trade_date", "adjusted_close", "factor"]].merge(
         features, on=["code", "trade_date"]
     )
@@ -225,7 +225,7 @@ def test_rebuilding_leaves_row_counts_unchanged(fixture_builds):
     assert (
         counts["stg_jquants__daily_bars"] == counts["int_prices_adjusted"] == n_days * len(fixture_lake.CODES)
     )
-    assert counts["ml_features"] == counts["int_features_price"] == n_days * len(fixture_lake.CODES) - 5
+    assert counts["ml_features"] == counts["int_features_technical"] == n_days * len(fixture_lake.CODES) - 5
     assert counts["int_trading_calendar"] == len(fixture_lake.calendar_dates())
 
 

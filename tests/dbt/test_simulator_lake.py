@@ -107,7 +107,7 @@ def test_features_equal_an_independent_implementation(simulator_builds, truth):
     expected = reference_features(truth)
     project = simulator_builds.project
     assert_frames_close(
-        project.query("select * from main_intermediate.int_features_price"), expected, FEATURES
+        project.query("select * from main_intermediate.int_features_technical"), expected, FEATURES
     )
     assert_frames_close(simulator_builds.incremental_features, expected, FEATURES)
 

@@ -25,11 +25,11 @@ from dbt_harness import DbtProject, environment
 
 # The nodes these tests read: every point-in-time model, the staging models, and the features.
 SELECT = (
-    "--select", "staging", "+models/intermediate/pit", "+int_features_price", "+ml_features",
+    "--select", "staging", "+models/intermediate/pit", "+ml_features",
     # only the tests of these nodes, not tests that also read nodes outside the selection
     "--indirect-selection", "cautious",
 )  # fmt: skip
-TABLES = ("--select", "+models/intermediate/pit", "+int_features_price", "+ml_features")
+TABLES = ("--select", "+models/intermediate/pit", "+ml_features")
 OUR_NODES = (
     "--select", "models/intermediate/pit", "models/staging/jquants/base", "stg_jquants__investor_types",
     "stg_jquants__dividends", "stg_jquants__fin_summary", "stg_jquants__margin_interest",
@@ -38,7 +38,7 @@ OUR_NODES = (
 NO_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 SNAPSHOT_TABLES = {
     "ml_features": "main_marts.ml_features",
-    "int_features_price": "main_intermediate.int_features_price",
+    "int_features_technical": "main_intermediate.int_features_technical",
     "int_prices_total_return": "main_intermediate.int_prices_total_return",
     "stg_jquants__daily_bars": "main_staging.stg_jquants__daily_bars",
     "stg_jquants__dividends": "main_staging.stg_jquants__dividends",

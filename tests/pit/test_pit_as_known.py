@@ -22,7 +22,7 @@ def rows_of(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     "table",
     [
         "ml_features",
-        "int_features_price",
+        "int_features_technical",
         "int_prices_total_return",
         "stg_jquants__daily_bars",
         "stg_jquants__dividends",
@@ -53,7 +53,7 @@ def test_the_corrected_bar_changes_the_default_build_from_its_day_on(pit_builds)
     other_days = old_bars.index != day
     pd.testing.assert_series_equal(old_bars.loc[other_days, "close"], new_bars.loc[other_days, "close"])
 
-    for table in ("int_features_price", "ml_features"):
+    for table in ("int_features_technical", "ml_features"):
         old, new = rows_of(pit_builds.before[table], code), rows_of(pit_builds.after[table], code)
         assert list(old.index) == list(new.index)
         before_day = old.index < day
@@ -78,7 +78,7 @@ def test_the_corrected_bar_changes_the_default_build_from_its_day_on(pit_builds)
             np.log(truth_old["C"] / old_bars.loc[old_bars.index < day, "close"].dropna().iloc[-1]), rel=1e-12
         )
     # other codes are untouched
-    for table in ("int_features_price", "ml_features"):
+    for table in ("int_features_technical", "ml_features"):
         old, new = pit_builds.before[table], pit_builds.after[table]
         others = [c for c in old.columns if not c.startswith("cs_")]  # cross-sectional: 130A0 is in them
         pd.testing.assert_frame_equal(

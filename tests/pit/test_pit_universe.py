@@ -74,7 +74,7 @@ LETTER_TABLES = {
     "main_intermediate.int_prices_total_return": "code",
     "main_intermediate.int_dividends_current": "code",
     "main_intermediate.int_fin_summary_current": "code",
-    "main_intermediate.int_features_price": "code",
+    "main_intermediate.int_features_technical": "code",
     "main_marts.ml_features": "code",
 }
 
