@@ -51,8 +51,19 @@ def built(tmp_path_factory):
         f"select calendar_date::date as calendar_date, is_business_day, business_day_index "
         f"from read_parquet('{calendar_path}')\n"
     )
-    for name in ("int_features_market_relative.sql",):
+    for name in ("int_features_market_relative.sql", "int_features_margin.sql"):
         (models / name).write_text((REPO / "models" / "intermediate" / "features" / name).read_text())
+    # int_features_margin's weekly margin and daily breakdown: empty here (its columns all NULL)
+    values = ", ".join(f"null::double as {c}" for c in ("long_sell_value_jpy", "short_sell_excluding_margin_value_jpy",
+        "margin_sell_new_value_jpy", "margin_sell_close_value_jpy", "long_buy_value_jpy", "margin_buy_new_value_jpy",
+        "margin_buy_close_value_jpy", "long_margin_balance_shares", "short_margin_balance_shares"))  # fmt: skip
+    for name, key_date in (
+        ("stg_jquants__margin_interest", "record_date"),
+        ("stg_jquants__trade_breakdown", "trade_date"),
+    ):
+        (models / f"{name}.sql").write_text(
+            f"select null::varchar as code, null::date as {key_date}, null::date as usable_from, {values} where false\n"
+        )
     (models / "ml_features.sql").write_text((REPO / "models" / "marts" / "ml_features.sql").read_text())
     project.run()
 
