@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
 
-from dbt_harness import PROJECT_DIR, DbtProject  # noqa: E402
+from dbt_harness import PROJECT_DIR, DbtProject
 
 LAYERS = ("staging", "intermediate", "marts")
 
