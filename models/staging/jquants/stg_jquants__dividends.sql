@@ -36,49 +36,9 @@ current_state as (
 
 final as (
 
-    select
-        code,
-        reference_number,
-        corporate_action_reference_number,
-        status_code,
-        is_forecast,
-        published_date,
-        published_time_jst,
-        board_meeting_date,
-        interim_final_code,
-        forecast_result_code,
-        interim_final_term,
-        dividend_per_share,
-        dividend_per_share_status,
-        record_date,
-        ex_date,
-        actual_record_date,
-        payment_date,
-        payment_date_status,
-        distribution_per_share,
-        distribution_per_share_status,
-        retained_earnings_per_share,
-        retained_earnings_per_share_status,
-        deemed_dividend_per_share,
-        deemed_dividend_per_share_status,
-        deemed_capital_gains_per_share,
-        deemed_capital_gains_per_share_status,
-        net_asset_decrease_ratio,
-        net_asset_decrease_ratio_status,
-        commemorative_special_code,
-        commemorative_dividend_per_share,
-        commemorative_dividend_per_share_status,
-        special_dividend_per_share,
-        special_dividend_per_share_status,
-        notice_count,
-        first_available_at,
-        available_at,
-        usable_from,
-        ingested_at,
-        ingest_source,
-        dlt_load_id
-
-    from current_state
+    -- every column of base_jquants__dividends but the deletion flag (a deleted action is left out),
+    -- with the notice count and first availability (the contract in the YAML fixes names and order)
+    select * exclude (newest_first, is_deleted) from current_state
 
 )
 
