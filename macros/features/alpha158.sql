@@ -5,8 +5,8 @@
     qlib/data/_libs/rolling.pyx, pandas rolling with min_periods=1) outputs on the same series.
 
     Column names: `a158_` + the lowercased Qlib name (KMID -> a158_kmid, ROC5 -> a158_roc5).
-    The conventions and where each one comes from are in
-    models/intermediate/features/_features__alpha158.yml.
+    The conventions and where in Qlib's source each one comes from: docs/alpha158.md (and the
+    family description in macros/features/manifest/alpha158.sql).
 
     Public macros:
     - alpha158_windows() / alpha158_feature_names() / alpha158_column_name(name): the rolling
@@ -16,7 +16,8 @@
       ($open/$high/$low/$close/$vwap/$volume, one row per calendar day of the code's span).
     - alpha158_select_features(qlib_bars, feature_names): the columns over those series; the
       window statistics come from the block states of alpha158_blocks.sql.
-    - alpha158_active_feature_names(): the Qlib names int_features_alpha158 computes.
+    - alpha158_active_feature_names(): the Qlib names int_features_alpha158 computes (the feature
+      manifest's active alpha158 entries).
 -#}
 
 {% macro alpha158_windows() -%}
@@ -51,11 +52,20 @@
 
 {% macro alpha158_active_feature_names() -%}
     {#-
-        The features int_features_alpha158 computes: all 158. To retire some through the feature
-        manifest, return the manifest's active alpha158 entries here, mapped back to Qlib names
-        (column a158_roc5 -> ROC5).
+        The features int_features_alpha158 computes: the active entries of the feature manifest's
+        alpha158 family (macros/features/manifest/alpha158.sql), in manifest order, mapped back to
+        Qlib names (column a158_roc5 -> ROC5). Retiring one is `status: deprecated` there.
     -#}
-    {{ return(alpha158_feature_names()) }}
+    {%- set known = alpha158_feature_names() -%}
+    {%- set names = [] -%}
+    {%- for feature in active_features('alpha158') -%}
+        {%- set qlib_name = feature['name'][5:] | upper -%}
+        {%- if not feature['name'].startswith('a158_') or qlib_name not in known -%}
+            {{ exceptions.raise_compiler_error("alpha158: manifest entry " ~ feature['name'] ~ " is not a158_<Qlib Alpha158 name>") }}
+        {%- endif -%}
+        {%- do names.append(qlib_name) -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {%- endmacro %}
 
 
@@ -80,7 +90,7 @@
 {%- endmacro %}
 
 
-{% macro alpha158_qlib_bars(bars) -%}
+{% macro alpha158_qlib_bars(bars, slice_from=none, code_chunk=none) -%}
     {#-
         A SELECT over `bars` (code, trade_date, open, high, low, close, volume, turnover_value,
         adj_factor: raw values, NULL on a no-trade day, the vendor's factor on its ex-date row)
@@ -100,24 +110,68 @@
           t are used, so the series is point-in-time (a later split does not change it);
         - $vwap = turnover value / volume, adjusted like a price.
 
+        `slice_from` ('YYYY-MM-DD', optional): only the rows from that date on (an incremental
+        slice; the window features of its first 60 calendar rows are then incomplete). The code's
+        first traded day, first close, last row and the product of its factors before the slice
+        are aggregates over all of `bars` (no window), so a row's values do not depend on where
+        the slice starts, and only the slice's rows go through the ordered window.
+
+        `code_chunk` (optional, [i, n]): only the codes of chunk i of n (alpha158_chunk_predicate:
+        a chunk of a full refresh); the calendar stays that of all codes.
+
         Columns: code, trade_date, series_row_index (0 = first traded day), open, high, low,
         close, vwap, volume.
     -#}
-    select
-        dense_days.code,
-        dense_days.trade_date,
-        dense_days.series_row_index,
-        case when adjusted.is_valid then adjusted.open / adjusted.price_scale end as open,
-        case when adjusted.is_valid then adjusted.high / adjusted.price_scale end as high,
-        case when adjusted.is_valid then adjusted.low / adjusted.price_scale end as low,
-        case when adjusted.is_valid then adjusted.close / adjusted.price_scale end as close,
-        case
-            when adjusted.is_valid
-                then adjusted.turnover_value / adjusted.volume / adjusted.price_scale
-        end as vwap,
-        case when adjusted.is_valid then adjusted.volume * adjusted.price_scale end as volume
+    with
 
-    from (
+    calendar_days as (
+
+        select
+            trade_date,
+            row_number() over (order by trade_date) - 1 as calendar_index
+        from (select distinct trade_date from {{ bars }}) as dates
+
+    ),
+
+    code_constants as (
+
+        select
+            code,
+            min(trade_date) filter (where {{ _alpha158_is_valid_bar('bars') }}) as first_traded_date,
+            arg_min(close, trade_date) filter (where {{ _alpha158_is_valid_bar('bars') }}) as first_close,
+            max(trade_date) as last_date
+
+        from {{ bars }} as bars
+        {%- if code_chunk is not none %}
+        where {{ alpha158_chunk_predicate('bars.code', code_chunk) }}
+        {%- endif %}
+        group by code
+
+    ),
+
+    {%- if slice_from is not none %}
+
+    factors_before_slice as (
+
+        -- the product of the factors after the first traded day and before the slice
+        select
+            bars.code,
+            product(bars.adj_factor) as factor_before_slice
+
+        from {{ bars }} as bars
+        inner join code_constants
+            on bars.code = code_constants.code
+        where
+            bars.trade_date < date '{{ slice_from }}'
+            and bars.trade_date > code_constants.first_traded_date
+            and bars.adj_factor != 1
+        group by bars.code
+
+    ),
+
+    {%- endif %}
+
+    dense_days as (
 
         select
             spans.code,
@@ -125,48 +179,27 @@
             calendar_days.calendar_index - spans.first_calendar_index as series_row_index
 
         from (
-
             select
-                bars_with_index.code,
-                min(bars_with_index.calendar_index) filter (
-                    where {{ _alpha158_is_valid_bar('bars_with_index') }}
-                ) as first_calendar_index,
-                max(bars_with_index.calendar_index) as last_calendar_index
+                code_constants.code,
+                first_days.calendar_index as first_calendar_index,
+                last_days.calendar_index as last_calendar_index
 
-            from (
-
-                select
-                    bars.code,
-                    bars.open,
-                    bars.high,
-                    bars.low,
-                    bars.close,
-                    bars.volume,
-                    calendar_days.calendar_index
-
-                from {{ bars }} as bars
-                inner join (
-                    select
-                        trade_date,
-                        row_number() over (order by trade_date) - 1 as calendar_index
-                    from (select distinct trade_date from {{ bars }})
-                ) as calendar_days
-                    on bars.trade_date = calendar_days.trade_date
-
-            ) as bars_with_index
-            group by bars_with_index.code
-
+            from code_constants
+            inner join calendar_days as first_days
+                on code_constants.first_traded_date = first_days.trade_date
+            inner join calendar_days as last_days
+                on code_constants.last_date = last_days.trade_date
         ) as spans
-        inner join (
-            select
-                trade_date,
-                row_number() over (order by trade_date) - 1 as calendar_index
-            from (select distinct trade_date from {{ bars }})
-        ) as calendar_days
-            on calendar_days.calendar_index between spans.first_calendar_index and spans.last_calendar_index
+        inner join calendar_days
+            on
+                calendar_days.calendar_index between spans.first_calendar_index and spans.last_calendar_index
+                {%- if slice_from is not none %}
+                and calendar_days.trade_date >= date '{{ slice_from }}'
+                {%- endif %}
 
-    ) as dense_days
-    left join (
+    ),
+
+    adjusted as (
 
         select
             scaled.code,
@@ -186,45 +219,66 @@
         from (
 
             select
-                from_first_trade.*,
-                first_value(from_first_trade.close) over code_rows_so_far as first_close,
+                bars.code,
+                bars.trade_date,
+                bars.open,
+                bars.high,
+                bars.low,
+                bars.close,
+                bars.volume,
+                bars.turnover_value,
+                code_constants.first_close,
                 -- the first traded row's own factor applies to the rows before it: not here
+                {%- if slice_from is not none %}
+                coalesce(factors_before_slice.factor_before_slice, 1.0) *
+                {%- endif %}
                 product(
                     case
-                        when from_first_trade.trade_date = from_first_trade.first_traded_date then 1.0
-                        else coalesce(from_first_trade.adj_factor, 1.0)
+                        when bars.trade_date = code_constants.first_traded_date then 1.0
+                        else coalesce(bars.adj_factor, 1.0)
                     end
-                ) over code_rows_so_far as forward_factor
+                ) over (
+                    partition by bars.code
+                    order by bars.trade_date
+                    rows between unbounded preceding and current row
+                ) as forward_factor
 
-            from (
-
-                select
-                    bars.code,
-                    bars.trade_date,
-                    bars.open,
-                    bars.high,
-                    bars.low,
-                    bars.close,
-                    bars.volume,
-                    bars.turnover_value,
-                    bars.adj_factor,
-                    min(bars.trade_date) filter (
-                        where {{ _alpha158_is_valid_bar('bars') }}
-                    ) over (partition by bars.code) as first_traded_date
-
-                from {{ bars }} as bars
-
-            ) as from_first_trade
-            where from_first_trade.trade_date >= from_first_trade.first_traded_date
-            window code_rows_so_far as (
-                partition by from_first_trade.code
-                order by from_first_trade.trade_date
-                rows between unbounded preceding and current row
-            )
+            from {{ bars }} as bars
+            inner join code_constants
+                on bars.code = code_constants.code
+            {%- if slice_from is not none %}
+            left join factors_before_slice
+                on bars.code = factors_before_slice.code
+            {%- endif %}
+            where
+                bars.trade_date >= code_constants.first_traded_date
+                {%- if code_chunk is not none %}
+                and {{ alpha158_chunk_predicate('bars.code', code_chunk) }}
+                {%- endif %}
+                {%- if slice_from is not none %}
+                and bars.trade_date >= date '{{ slice_from }}'
+                {%- endif %}
 
         ) as scaled
 
-    ) as adjusted
+    )
+
+    select
+        dense_days.code,
+        dense_days.trade_date,
+        dense_days.series_row_index,
+        case when adjusted.is_valid then adjusted.open / adjusted.price_scale end as open,
+        case when adjusted.is_valid then adjusted.high / adjusted.price_scale end as high,
+        case when adjusted.is_valid then adjusted.low / adjusted.price_scale end as low,
+        case when adjusted.is_valid then adjusted.close / adjusted.price_scale end as close,
+        case
+            when adjusted.is_valid
+                then adjusted.turnover_value / adjusted.volume / adjusted.price_scale
+        end as vwap,
+        case when adjusted.is_valid then adjusted.volume * adjusted.price_scale end as volume
+
+    from dense_days
+    left join adjusted
         on
             dense_days.code = adjusted.code
             and dense_days.trade_date = adjusted.trade_date
@@ -511,4 +565,151 @@
             window code_rows as (partition by code order by series_row_index)
         )
     )
+{%- endmacro %}
+
+
+{% macro alpha158_incremental_bounds(prices, lookback) -%}
+    {#-
+        For an incremental run of int_features_alpha158: {'recompute_from': the first trade date
+        recomputed (feature_recompute_from), 'slice_from': the calendar date
+        alpha158_context_rows() calendar rows before it (the rows the windows of the recomputed
+        dates read: 60 rows of Ref-1 series = 61 series rows, every calendar day being a row of a
+        code's series)}, as 'YYYY-MM-DD' strings queried before the model's SQL (constant bounds
+        let DuckDB skip row groups); none when nothing is loaded yet (full refresh path).
+    -#}
+    {%- set recompute_from = feature_recompute_from(prices, lookback) -%}
+    {%- if recompute_from is none or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set slice_sql -%}
+        select cast(coalesce(min(trade_date), date '{{ recompute_from }}') as varchar)
+        from (
+            select distinct trade_date
+            from {{ prices }}
+            where
+                trade_date < date '{{ recompute_from }}'
+                and trade_date >= date '{{ recompute_from }}' - {{ 7 * alpha158_context_rows() + 60 }}
+            order by trade_date desc
+            limit {{ alpha158_context_rows() }}
+        ) as context_dates
+    {%- endset -%}
+    {%- set slice_from = run_query(slice_sql).columns[0].values()[0] -%}
+    {{ return({'recompute_from': recompute_from, 'slice_from': slice_from}) }}
+{%- endmacro %}
+
+
+{% macro alpha158_context_rows() -%}
+    {#- calendar rows of context before the first recomputed row: 61 needed (ROC60 and the Ref-1
+        series of a 60-row window reach 60 rows back), with a margin -#}
+    {{ return(64) }}
+{%- endmacro %}
+
+
+{% macro alpha158_chunk_predicate(code_column, code_chunk) -%}
+    {#- code_chunk = [i, n]: the codes of chunk i of n (a hash of the code: independent of the
+        data, so the model and its post-hook agree) -#}
+    hash({{ code_column }}) % {{ code_chunk[1] }} = {{ code_chunk[0] }}
+{%- endmacro %}
+
+
+{% macro alpha158_full_refresh_chunks(prices) -%}
+    {#-
+        How many chunks of codes a full refresh of int_features_alpha158 computes one after the
+        other (ceil(codes / var('alpha158_codes_per_chunk', 500))): the window stages hold every
+        input row with ~150 intermediate columns, so peak memory grows with the rows of one
+        statement; chunks of codes are independent (every window is partitioned by code). 1 at
+        parse time and when the var is 0 (no chunking; e.g. a unit test, whose inputs are not
+        relations that can be counted).
+    -#}
+    {%- set per_chunk = var('alpha158_codes_per_chunk', 500) | int -%}
+    {%- if not execute or per_chunk <= 0 -%}
+        {{ return(1) }}
+    {%- endif -%}
+    {%- set codes = run_query('select count(distinct code) from ' ~ prices).columns[0].values()[0] | int -%}
+    {{ return([1, ((codes + per_chunk - 1) // per_chunk)] | max) }}
+{%- endmacro %}
+
+
+{% macro alpha158_model_sql(prices, bounds=none, code_chunk=none) -%}
+    {#-
+        The SELECT of int_features_alpha158 over `prices` (int_prices_adjusted): code, trade_date,
+        a158_series_row_index and the manifest's active a158_* columns. `bounds`
+        (alpha158_incremental_bounds): only the dates from bounds.recompute_from, reading from
+        bounds.slice_from. `code_chunk` ([i, n]): only the codes of that chunk.
+    -#}
+    {%- set feature_names = alpha158_active_feature_names() -%}
+    with
+
+    bars as (
+
+        -- raw bars and the vendor's split factor; the Qlib series is built from these
+        select
+            code,
+            trade_date,
+            open,
+            high,
+            low,
+            close,
+            volume,
+            turnover_value,
+            adj_factor
+
+        from {{ prices }}
+
+    ),
+
+    qlib_bars as (
+
+        {{ alpha158_qlib_bars('bars', bounds.slice_from if bounds is not none else none, code_chunk) }}
+
+    ),
+
+    features as (
+
+        {{ alpha158_select_features('qlib_bars', feature_names) }}
+
+    )
+
+    select
+        code,
+        trade_date,
+        series_row_index as a158_series_row_index,
+        {%- for qlib_name in feature_names %}
+        {{ alpha158_column_name(qlib_name) }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+
+    from features
+    {%- if bounds is not none %}
+    -- the rows before are the windows' context (their own windows are cut at the slice)
+    where trade_date >= date '{{ bounds.recompute_from }}'
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro alpha158_insert_remaining_chunks(prices) -%}
+    {#-
+        Post-hook of int_features_alpha158: a full refresh computes chunk 0 of the codes in the
+        model's statement; this inserts chunks 1 … n-1, one statement each. A chunk is inserted
+        when {{ this }} holds no row of it (after a full refresh: every chunk but 0; after an
+        incremental run, which computes all codes in one statement: none — or a chunk a failed
+        full refresh left out, recomputed in full). Returns the SQL to run ('' when nothing).
+    -#}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set n = alpha158_full_refresh_chunks(prices) -%}
+    {%- if n == 1 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set present_sql -%}
+        select distinct hash(code) % {{ n }} from {{ this }}
+    {%- endset -%}
+    {%- set present = run_query(present_sql).columns[0].values() | map('int') | list -%}
+    {%- set statements = [] -%}
+    {%- for i in range(1, n) -%}
+        {%- if i not in present -%}
+            {%- do statements.append('insert into ' ~ this ~ ' by name\n' ~ alpha158_model_sql(prices, none, [i, n])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
 {%- endmacro %}

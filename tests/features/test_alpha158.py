@@ -43,8 +43,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_SQL = REPO / "models" / "intermediate" / "features" / "int_features_alpha158.sql"
+# generated from the feature manifest (macros/features/manifest/alpha158.sql): docs + enforced contract
 MODEL_YML = REPO / "models" / "intermediate" / "features" / "_features__alpha158.yml"
+UNIT_TESTS_YML = REPO / "models" / "intermediate" / "features" / "_features__alpha158_unit_tests.yml"
 GENERIC_TEST = REPO / "macros" / "generic_tests" / "expect_unique_combination.sql"
+FEATURE_MACROS = [
+    *sorted((REPO / "macros" / "features").glob("alpha158*.sql")),
+    REPO / "macros" / "features" / "feature_manifest.sql",
+    REPO / "macros" / "features" / "incremental.sql",
+]
+MANIFEST_DIR = REPO / "macros" / "features" / "manifest"
 WINDOWS = [5, 10, 20, 30, 60]
 
 # ---------------------------------------------------------------------------------------------
@@ -422,49 +430,100 @@ def port_features(series: dict[str, pd.DataFrame]) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
+class Alpha158Project:
+    """The real int_features_alpha158 (model file, macros, feature manifest and its generated YAML)
+    in a throwaway dbt project whose int_prices_adjusted is a view over `bars.parquet`, and
+    int_trading_calendar (the contract's relationship test) a view over its dates."""
+
+    def __init__(self, workdir: Path, manifest_sql: str | None = None, with_yaml: bool = True) -> None:
+        self.workdir = workdir
+        self.bars_path = workdir / "bars.parquet"
+        self.db_path = workdir / "alpha158.duckdb"
+        models, macros = workdir / "models", workdir / "macros"
+        models.mkdir(parents=True, exist_ok=True)
+        (macros / "manifest").mkdir(parents=True, exist_ok=True)
+        (workdir / "dbt_project.yml").write_text(
+            textwrap.dedent(
+                """\
+                name: alpha158_test
+                version: "0.1.0"
+                profile: alpha158_test
+                model-paths: ["models"]
+                macro-paths: ["macros"]
+                vars:
+                  features_lookback_days: 2
+                  alpha158_codes_per_chunk: 4  # a full refresh in 3 chunks of codes
+                models:
+                  alpha158_test:
+                    +materialized: table
+                """
+            )
+        )
+        (workdir / "profiles.yml").write_text(
+            f"alpha158_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+            f"      path: '{self.db_path}'\n      threads: 1\n"
+        )
+        for macro in [*FEATURE_MACROS, GENERIC_TEST]:
+            (macros / macro.name).write_text(macro.read_text())
+        for family in MANIFEST_DIR.glob("*.sql"):
+            (macros / "manifest" / family.name).write_text(family.read_text())
+        if manifest_sql is not None:
+            (macros / "manifest" / "alpha158.sql").write_text(manifest_sql)
+        (models / "int_prices_adjusted.sql").write_text(
+            "{{ config(materialized='view') }}\n"
+            "select code, trade_date::date as trade_date, open, high, low, close, volume, turnover_value, adj_factor\n"
+            f"from read_parquet('{self.bars_path}')\n"
+        )
+        (models / "int_trading_calendar.sql").write_text(
+            "{{ config(materialized='view') }}\n"
+            "select distinct trade_date as calendar_date from {{ ref('int_prices_adjusted') }}\n"
+        )
+        (models / "int_features_alpha158.sql").write_text(MODEL_SQL.read_text())
+        if with_yaml:
+            # the model's generated YAML (contract, data tests) and its unit test run in `dbt build`
+            (models / MODEL_YML.name).write_text(MODEL_YML.read_text())
+            (models / UNIT_TESTS_YML.name).write_text(UNIT_TESTS_YML.read_text())
+
+    def write_bars(self, bars: pd.DataFrame) -> None:
+        bars.to_parquet(self.bars_path, index=False)
+
+    def build(self, *extra: str, command: str = "build") -> None:
+        from dbt.cli.main import dbtRunner
+
+        result = dbtRunner().invoke(
+            [command, "--project-dir", str(self.workdir), "--profiles-dir", str(self.workdir),
+             "--target-path", str(self.workdir / "target"), "--log-path", str(self.workdir / "logs"),
+             "--quiet", *extra]
+        )  # fmt: skip
+        assert result.success, (
+            result.exception,
+            [
+                str(r.node.name) + ": " + str(r.message)
+                for r in result.result or []
+                if r.status not in ("success", "pass")
+            ],
+        )
+
+    def query(self, sql: str) -> pd.DataFrame:
+        import duckdb
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+        with manager._LOCK:  # dbt-duckdb keeps the file open in this process
+            if manager._ENV is not None:
+                manager._ENV.close()
+                manager._ENV = None
+        with duckdb.connect(str(self.db_path), read_only=True) as con:
+            return con.sql(sql).df()
+
+
 def build_sql_features(
     bars: pd.DataFrame, workdir: Path, qlib_bars: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Build int_features_alpha158 on `bars`; with `qlib_bars` (Qlib series: code, trade_date,
     series_row_index, open, high, low, close, vwap, volume) also run the feature macro directly on
     them (to feed it exactly the float32 values a Qlib provider holds)."""
-    import duckdb
-    from dbt.cli.main import dbtRunner
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    bars_path = workdir / "bars.parquet"
-    bars.to_parquet(bars_path, index=False)
-    (workdir / "models").mkdir(exist_ok=True)
-    (workdir / "dbt_project.yml").write_text(
-        textwrap.dedent(
-            """\
-            name: alpha158_test
-            version: "0.1.0"
-            profile: alpha158_test
-            model-paths: ["models"]
-            macro-paths: ["macros"]
-            models:
-              alpha158_test:
-                +materialized: table
-            """
-        )
-    )
-    db_path = workdir / "alpha158.duckdb"
-    (workdir / "profiles.yml").write_text(
-        f"alpha158_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{db_path}'\n      threads: 1\n"
-    )
-    macros = workdir / "macros"
-    macros.mkdir(exist_ok=True)
-    for macro in [*(REPO / "macros" / "features").glob("alpha158*.sql"), GENERIC_TEST]:
-        (macros / macro.name).write_text(macro.read_text())
-    (workdir / "models" / "int_prices_adjusted.sql").write_text(
-        f"select code, trade_date::date as trade_date, open, high, low, close, volume, turnover_value, adj_factor\n"
-        f"from read_parquet('{bars_path}')\n"
-    )
-    (workdir / "models" / "int_features_alpha158.sql").write_text(MODEL_SQL.read_text())
-    # the model's YAML: its data tests and its unit test run in the same `dbt build`
-    (workdir / "models" / MODEL_YML.name).write_text(MODEL_YML.read_text())
+    project = Alpha158Project(workdir)
+    project.write_bars(bars)
     if qlib_bars is not None:
         qlib_bars_path = workdir / "qlib_bars.parquet"
         qlib_bars.to_parquet(qlib_bars_path, index=False)
@@ -476,33 +535,11 @@ def build_sql_features(
             ")\n"
             "{{ alpha158_select_features('qlib_bars') }}\n"
         )
-    result = dbtRunner().invoke(
-        [
-            "build",
-            "--project-dir",
-            str(workdir),
-            "--profiles-dir",
-            str(workdir),
-            "--target-path",
-            str(workdir / "target"),
-            "--log-path",
-            str(workdir / "logs"),
-            "--quiet",
-        ]
-    )
-    assert result.success, (
-        result.exception,
-        [
-            str(r.node.name) + ": " + str(r.message)
-            for r in result.result or []
-            if r.status not in ("success", "pass")
-        ],
-    )
-    with duckdb.connect(str(db_path)) as con:
-        features = con.sql("select * from int_features_alpha158 order by code, trade_date").df()
-        on_qlib_bars = None
-        if qlib_bars is not None:
-            on_qlib_bars = con.sql("select * from alpha158_on_qlib_bars order by code, trade_date").df()
+    project.build()
+    features = project.query("select * from int_features_alpha158 order by code, trade_date")
+    on_qlib_bars = None
+    if qlib_bars is not None:
+        on_qlib_bars = project.query("select * from alpha158_on_qlib_bars order by code, trade_date")
     return features, on_qlib_bars
 
 
@@ -748,3 +785,77 @@ def test_sql_matches_real_qlib(bars, truth, tmp_path):
     print(report.sort_values("max_abs").to_string())
     failing = report[(report["nan_mismatch"] > 0) | (report["value_mismatch"] > 0)]
     assert failing.empty, f"\n{failing.to_string()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The feature manifest decides which columns exist; incremental runs = full refresh
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_deprecated_manifest_entry_is_not_computed(bars, tmp_path):
+    """Retiring a column is one line of the manifest (`status: deprecated`): it leaves the model."""
+    manifest_sql = (MANIFEST_DIR / "alpha158.sql").read_text()
+    retired = manifest_sql
+    for name, kind, window in [("a158_roc60", "ROC", 60), ("a158_kmid", "kbar", None)]:
+        params = "{}" if window is None else f"{{window: {window}}}"
+        entry = f"  - name: {name}\n    family: alpha158\n    kind: {kind}\n    params: {params}\n    status: "
+        assert retired.count(entry + "active") == 1, name
+        retired = retired.replace(entry + "active", entry + "deprecated")
+    project = Alpha158Project(tmp_path, manifest_sql=retired, with_yaml=False)
+    project.write_bars(bars[bars["code"].isin(["10010", "10040"])])
+    project.build()
+    columns = list(project.query("select * from int_features_alpha158 limit 0").columns)
+    _, names = alpha158_config()
+    expected = ["code", "trade_date", "a158_series_row_index"] + [
+        sql_column(n) for n in names if n not in ("ROC60", "KMID")
+    ]
+    assert columns == expected
+
+
+def incremental_bars() -> pd.DataFrame:
+    """make_bars on a shorter history, with a split and a reverse split, a missing bar row and a
+    listing inside the last days (the days the incremental runs add)."""
+    bars = make_bars(seed=13)
+    dates = sorted(bars["trade_date"].unique())
+    for code, date, factor in [("10070", dates[-4], 0.5), ("10010", dates[-2], 5.0)]:
+        later = (bars["code"] == code) & (bars["trade_date"] >= date)
+        bars.loc[(bars["code"] == code) & (bars["trade_date"] == date), "adj_factor"] = factor
+        bars.loc[later, ["open", "high", "low", "close"]] = (bars.loc[later, ["open", "high", "low", "close"]] * factor).round(1)
+        bars.loc[later, "volume"] = (bars.loc[later, "volume"] / factor).round()
+    # a code without a bar row on the third-last day (a NaN day of its Qlib series)
+    bars = bars.drop(bars.index[(bars["code"] == "10080") & (bars["trade_date"] == dates[-3])])
+    # a listing four days before the end
+    late = bars[bars["code"] == "10010"].tail(4).assign(code="140A0")
+    return pd.concat([bars, late], ignore_index=True)
+
+
+N_INCREMENTAL_DAYS = 6
+
+
+def test_incremental_runs_equal_a_full_refresh(tmp_path):
+    """Built up to N days before the end, then the last N days added one at a time (incremental,
+    features_lookback_days = 2) = a full refresh on all bars, to 1e-9 with the same NULLs."""
+    bars = incremental_bars()
+    dates = sorted(bars["trade_date"].unique())
+    full = Alpha158Project(tmp_path / "full")
+    full.write_bars(bars)
+    full.build()
+    expected = full.query("select * from int_features_alpha158 order by code, trade_date")
+
+    stepwise = Alpha158Project(tmp_path / "stepwise")
+    for i, day in enumerate(dates[-N_INCREMENTAL_DAYS - 1 :]):
+        stepwise.write_bars(bars[bars["trade_date"] <= day])
+        stepwise.build(*(["--full-refresh"] if i == 0 else []), command="run")
+    actual = stepwise.query("select * from int_features_alpha158 order by code, trade_date")
+
+    assert len(actual) == len(expected) > 0
+    assert (actual[["code", "trade_date", "a158_series_row_index"]] == expected[["code", "trade_date", "a158_series_row_index"]]).all().all()
+    value_columns = [c for c in expected.columns if c.startswith("a158_")]
+    a = actual[value_columns].to_numpy(dtype=float)
+    e = expected[value_columns].to_numpy(dtype=float)
+    assert (np.isnan(a) == np.isnan(e)).all(), [c for c, bad in zip(value_columns, (np.isnan(a) != np.isnan(e)).any(axis=0), strict=True) if bad]
+    diff = np.abs(a - e)[~np.isnan(e)]
+    assert diff.max() <= 1e-9, diff.max()
+    # the incremental days hold values (the late listing included)
+    assert actual["trade_date"].max() == dates[-1]
+    assert (actual["code"] == "140A0").sum() == 4

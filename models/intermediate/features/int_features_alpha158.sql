@@ -1,55 +1,27 @@
-{%- set feature_names = alpha158_active_feature_names() -%}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['code', 'trade_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ alpha158_insert_remaining_chunks(ref('int_prices_adjusted')) }}",
+    )
+}}
 
-with
+{#- The alpha158 family of the feature manifest: Qlib's Alpha158 (macros/features/alpha158.sql,
+    docs/alpha158.md); only the manifest's active entries are computed.
 
-int_prices_adjusted as (
+    Full refresh: every code's whole Qlib series, in chunks of codes (var alpha158_codes_per_chunk,
+    default 500): this statement computes chunk 0, the post-hook inserts the others one statement
+    each (the window stages hold all rows of a statement with ~150 intermediate columns: chunks
+    bound the memory; every window is partitioned by code, so chunks are independent).
 
-    select * from {{ ref('int_prices_adjusted') }}
+    Incremental: every window is finite (at most 61 calendar rows of a code's series), so a run
+    recomputes from feature_recompute_from(…) (the last loaded date minus `features_lookback_days`
+    trade dates, or the driver's earlier var('recompute_from')) and reads alpha158_context_rows()
+    calendar dates before it; the series scale (first close, factors before the slice) and row
+    index come from aggregates over each code's whole history. All codes in one statement. -#}
+{%- set bounds = alpha158_incremental_bounds(ref('int_prices_adjusted'), var('features_lookback_days') | int) if is_incremental() else none -%}
+{%- set chunks = alpha158_full_refresh_chunks(ref('int_prices_adjusted')) if bounds is none else 1 -%}
 
-),
-
-bars as (
-
-    -- raw bars and the vendor's split factor; the Qlib series is built from these
-    select
-        code,
-        trade_date,
-        open,
-        high,
-        low,
-        close,
-        volume,
-        turnover_value,
-        adj_factor
-
-    from int_prices_adjusted
-
-),
-
-qlib_bars as (
-
-    {{ alpha158_qlib_bars('bars') }}
-
-),
-
-features as (
-
-    {{ alpha158_select_features('qlib_bars', feature_names) }}
-
-),
-
-final as (
-
-    select
-        code,
-        trade_date,
-        series_row_index as a158_series_row_index,
-        {%- for qlib_name in feature_names %}
-        {{ alpha158_column_name(qlib_name) }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-
-    from features
-
-)
-
-select * from final
+{{ alpha158_model_sql(ref('int_prices_adjusted'), bounds, [0, chunks] if chunks > 1 else none) }}
