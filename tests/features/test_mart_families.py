@@ -64,6 +64,21 @@ def built(tmp_path_factory):
         (models / f"{name}.sql").write_text(
             f"select null::varchar as code, null::date as {key_date}, null::date as usable_from, {values} where false\n"
         )
+    # int_features_fundamentals, its fin summaries empty here (its columns all NULL)
+    (models / "int_features_fundamentals.sql").write_text(
+        (REPO / "models" / "intermediate" / "features" / "int_features_fundamentals.sql").read_text()
+    )
+    (models / "stg_jquants__fin_summary.sql").write_text(
+        "select null::varchar as code, null::varchar as disclosure_number, null::varchar as document_type, "
+        "null::varchar as period_type, null::timestamptz as available_at, "
+        + ", ".join(f"null::date as {c}" for c in ("disclosed_date", "usable_from", "period_end_date",
+            "fiscal_year_end_date", "next_fiscal_year_end_date"))
+        + ", " + ", ".join(f"null::double as {c}" for c in ("earnings_per_share", "book_value_per_share",
+            "net_sales", "operating_profit", "net_income", "forecast_earnings_per_share",
+            "next_fy_forecast_earnings_per_share", "forecast_dividend_per_share_annual",
+            "next_fy_forecast_dividend_per_share_annual"))
+        + " where false\n"
+    )  # fmt: skip
     (models / "ml_features.sql").write_text((REPO / "models" / "marts" / "ml_features.sql").read_text())
     project.run()
 
