@@ -1,6 +1,7 @@
 # gogooku3 — the two commands a new user needs:
 #   make run    create .venv if missing, install, run one daily cycle on embedded defaults
 #   make test   create .venv if missing, install with test extras, run the whole test suite
+#   make bench  the benchmark (bench/README.md): full-market lake, timed steps, bench/results.md
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install install-test docs docs-serve status clean
+.PHONY: run test install install-test docs docs-serve status clean bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,19 @@ run: install
 
 test: install-test
 	$(PY) -m pytest -q
+
+# The benchmark of issue 7 (bench/README.md): generates the full-scale lake once (bench/cache/),
+# times each step as a fresh process, writes bench/results.md and prints the table. Knobs by
+# environment: BENCH_CODES=1000,2000,4000 BENCH_DAYS=2500 BENCH_REPEAT=3 BENCH_REPEAT_FULL=1.
+# polars is a comparison only, not a project dependency; TA-Lib comes with the test extra.
+BENCH_PACKAGES := polars==1.44.2
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(PY) -m pip install $(PIP_FLAGS) $(BENCH_PACKAGES) 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(PY) bench/run_bench.py
 
 # dbt docs: the lineage site. `make docs` writes one self-contained page; `make docs-serve` serves it.
 docs: install

@@ -1,0 +1,729 @@
+"""`make bench`: the benchmark of issue 7, end to end, on a generated full-market lake.
+
+    .venv/bin/python bench/run_bench.py            # knobs by environment, defaults below
+
+| variable | default | what |
+|---|---|---|
+| `BENCH_CODES` | `1000,2000,4000` | market sizes (codes); the full refresh is timed at each (scaling), every other step at the largest |
+| `BENCH_DAYS` | `2500` | business days of history |
+| `BENCH_REPEAT` | `3` | repetitions of the fast steps (incremental, publish, the 21 technical columns) |
+| `BENCH_REPEAT_FULL` | `1` | repetitions of the full refresh at the largest size (1 at the others) |
+| `BENCH_PEERS` | `talib,polars,pandas` | the other implementations of the 21 columns |
+| `BENCH_CACHE` | `bench/cache` | lakes (generated once per size) and work folders |
+| `BENCH_OUT` | `bench/results.md` | the markdown file the table goes to (between the `make bench` markers; the rest is kept) |
+| `BENCH_WARMUP` | `100` | rows per code left out of the max-abs-diff check (indicators.md) |
+| `BENCH_PROJECT` | this repository | the dbt project to run (a clone at a fixed commit for a quiet measurement) |
+
+Each timed step is a fresh process (wall, user+sys CPU and peak RSS from `wait4`, the 1-minute
+load average before and after). Per size: the lake comes from `bench/gen_lake.py` (the simulator's
+market written as the dlt ingest writes it; cached under `BENCH_CACHE/lake_c<codes>_d<days>`), the
+models upstream of the features are built once untimed (`dbt run`), then:
+
+1. full refresh: `dbt build --full-refresh --select "+ml_features,path:models/intermediate/features"
+   ml_features --exclude-resource-type unit_test` — every feature model the mart reads, the mart,
+   and their data tests (dbt unit tests are the test suite's business);
+
+and at the largest size only (it runs first; the smaller sizes after it):
+
+2. the daily incremental: the new day's load (`<lake>.newday`, every dataset published that day)
+   copied into the lake, then `dbt build --select +ml_features --vars {recompute_from: <day>}` on a
+   copy of the database as the full refresh left it (as `orchestrate.py run` does for one day); the
+   SQL time of each model from dbt's run_results.json;
+3. publishing ml_features to embedded chDB (`gogooku3.publish.publish_marts`);
+4. the 21 technical columns from one Parquet panel (int_prices_adjusted's feature price columns, exported
+   untimed) by TA-Lib + numpy, polars, plain pandas and our macro's compiled SQL in a plain DuckDB
+   process, each writing Parquet (interleaved repetitions), plus `dbt run --full-refresh` of
+   int_features_technical alone; each output compared with the mart (max |diff| per column after the
+   warm-up, NULL mismatches over all rows).
+
+The table is rewritten after every step, so an interrupted run leaves what it measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from impl_talib import COLUMNS
+
+NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]  # dbt's unit tests are the test suite's business
+FEATURES_SELECT = ["+ml_features,path:models/intermediate/features", "ml_features"]
+TECHNICAL_MODEL = "int_features_technical"
+LEVEL = {"sma_5", "sma_20", "sma_60", "ema_12", "ema_26", "macd", "macd_signal", "macd_hist", "atr_14"}
+BEGIN, END = "<!-- BEGIN make bench -->", "<!-- END make bench -->"
+GIB = 1024**3
+
+
+# ---------------------------------------------------------------------------- configuration
+@dataclass
+class Config:
+    codes: list[int]
+    days: int
+    repeat: int
+    repeat_full: int
+    peers: list[str]
+    cache: Path
+    out: Path
+    project: Path
+    seed: int = 42
+    warmup: int = 100
+    new_day: dt.date = dt.date(2026, 11, 24)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        env = os.environ.get
+        return cls(
+            codes=sorted(int(c) for c in env("BENCH_CODES", "1000,2000,4000").split(",") if c.strip()),
+            days=int(env("BENCH_DAYS", "2500")),
+            repeat=int(env("BENCH_REPEAT", "3")),
+            repeat_full=int(env("BENCH_REPEAT_FULL", "1")),
+            peers=[p.strip() for p in env("BENCH_PEERS", "talib,polars,pandas").split(",") if p.strip()],
+            cache=Path(env("BENCH_CACHE", str(BENCH / "cache"))).resolve(),
+            out=Path(env("BENCH_OUT", str(BENCH / "results.md"))).resolve(),
+            project=Path(env("BENCH_PROJECT", str(ROOT))).resolve(),
+            seed=int(env("BENCH_SEED", "42")),
+            warmup=int(env("BENCH_WARMUP", "100")),
+            new_day=dt.date.fromisoformat(env("BENCH_NEW_DAY", "2026-11-24")),
+        )
+
+
+def log(msg: str) -> None:
+    print(f"[bench {dt.datetime.now(dt.UTC):%H:%M:%S}] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------------------- timing
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_gib: float
+    load: float  # mean of the 1-minute load average before and after
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    name: str
+    what: str
+    rows: int
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def wall_min(self) -> float:
+        return min(r.wall for r in self.runs)
+
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu_min(self) -> float:
+        return min(r.cpu for r in self.runs)
+
+    def cpu_text(self) -> str:
+        return "—" if self.cpu_min != self.cpu_min else f"{self.cpu_min:.1f}"  # NaN: not a process
+
+    @property
+    def rss(self) -> float:
+        return max(r.rss_gib for r in self.runs)
+
+    def loads(self) -> str:
+        values = [r.load for r in self.runs]
+        return f"{min(values):.1f}–{max(values):.1f}" if len(values) > 1 else f"{values[0]:.1f}"
+
+
+def run_process(cmd: list[str], env: dict[str, str], cwd: Path, log_file: Path) -> Run:
+    """Run one command as a fresh process; wall, CPU (user+sys), peak RSS, load average."""
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    with open(log_file, "a") as out:
+        out.write(f"\n$ {shlex.join(cmd)}\n")
+        out.flush()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    load1 = os.getloadavg()[0]
+    if status != 0:
+        raise SystemExit(f"failed (status {status}): {shlex.join(cmd)} — see {log_file}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / GIB, (load0 + load1) / 2)
+
+
+# ---------------------------------------------------------------------------- one market size
+class Size:
+    def __init__(self, cfg: Config, codes: int) -> None:
+        self.cfg = cfg
+        self.codes = codes
+        tag = f"c{codes}_d{cfg.days}"
+        self.lake = cfg.cache / f"lake_{tag}"
+        self.newday = Path(str(self.lake) + ".newday")
+        self.work = cfg.cache / f"work_{tag}"
+        self.db = self.work / "gogooku3.duckdb"
+        self.target = self.work / "target"
+        self.log_file = self.work / "bench.log"
+        self.python = sys.executable
+        self.dbt = str(Path(sys.executable).with_name("dbt"))
+
+    # -- environment
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "LAKE_URL": str(self.lake),
+                "DUCKDB_PATH": str(self.db),
+                "DBT_TARGET_PATH": str(self.target),
+                "DBT_LOG_PATH": str(self.work / "logs"),
+                "CHDB_PATH": str(self.work / "chdb"),
+                "DO_NOT_TRACK": "1",
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                "GOGOOKU3_NO_DOTENV": "1",
+                "POLARS_MAX_THREADS": "2",
+                "PYTHONPATH": str(self.cfg.project),
+            }
+        )
+        env.setdefault("JQUANTS_API_KEY", "bench-not-used")
+        return env
+
+    def dbt_cmd(self, *args: str, dbt_vars: dict | None = None) -> list[str]:
+        cmd = [self.dbt, *args, "--profiles-dir", str(self.cfg.project / "profiles")]
+        if dbt_vars:
+            cmd += ["--vars", json.dumps(dbt_vars)]
+        return cmd
+
+    def run(self, cmd: list[str]) -> Run:
+        return run_process(cmd, self.env(), self.cfg.project, self.log_file)
+
+    def run_results(self, keep_as: str) -> dict[str, float]:
+        """Execution time per node of the last dbt invocation (copied to runs/<keep_as>.json)."""
+        src = self.target / "run_results.json"
+        runs = self.work / "runs"
+        runs.mkdir(exist_ok=True)
+        shutil.copy(src, runs / f"{keep_as}.json")
+        data = json.loads(src.read_text())
+        return {r["unique_id"]: float(r["execution_time"]) for r in data["results"]}
+
+    # -- lake
+    def ensure_lake(self) -> dict:
+        done = self.lake / ".complete"
+        meta = json.loads(done.read_text()) if done.exists() else None
+        if meta is None or meta.get("seed") != self.cfg.seed or meta.get("new_day") != str(self.cfg.new_day):
+            log(f"generating the lake: {self.codes} codes × {self.cfg.days} days → {self.lake}")
+            self.work.mkdir(parents=True, exist_ok=True)
+            args = {"--codes": self.codes, "--days": self.cfg.days, "--seed": self.cfg.seed,
+                    "--new-day": self.cfg.new_day, "--lake": self.lake}  # fmt: skip
+            cmd = [self.python, str(BENCH / "gen_lake.py"), *(str(x) for kv in args.items() for x in kv)]
+            run_process(cmd, self.env(), self.cfg.project, self.log_file)
+            meta = json.loads(done.read_text())
+        self.remove_new_day()
+        return meta
+
+    def new_day_files(self) -> list[tuple[Path, Path]]:
+        return [(f, self.lake / f.relative_to(self.newday)) for f in sorted(self.newday.rglob("*.parquet"))]
+
+    def add_new_day(self) -> None:
+        for src, dst in self.new_day_files():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, dst)
+
+    def remove_new_day(self) -> None:
+        for _src, dst in self.new_day_files():
+            dst.unlink(missing_ok=True)
+
+    # -- steps
+    def setup(self) -> None:
+        """Fresh database; the models upstream of the features, untimed."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        for p in (self.db, Path(str(self.db) + ".wal")):
+            p.unlink(missing_ok=True)
+        log(f"{self.codes} codes: building the models upstream of the features (untimed)")
+        self.run(self.dbt_cmd("seed"))
+        self.run(self.dbt_cmd("run", "--select", "+ml_features", "--exclude", *FEATURES_SELECT))
+
+    def full_refresh(self, reps: int) -> tuple[Step, list[dict[str, float]]]:
+        step = Step("full refresh", "`dbt build --full-refresh` feature models + ml_features (+ tests)", 0)
+        timings = []
+        for rep in range(reps):
+            log(f"{self.codes} codes: full refresh, repetition {rep + 1}/{reps}")
+            step.runs.append(
+                self.run(
+                    self.dbt_cmd("build", *NO_UNIT_TESTS, "--full-refresh", "--select", *FEATURES_SELECT)
+                )
+            )
+            timings.append(self.run_results(f"full_refresh_{rep}"))
+            log(f"  {step.runs[-1].wall:.1f}s wall, {step.runs[-1].rss_gib:.2f} GiB")
+        compiled = self.target / "compiled" / "gogooku3" / "models" / "intermediate" / "features"
+        shutil.copy(compiled / f"{TECHNICAL_MODEL}.sql", self.work / "technical_full_refresh.sql")
+        step.rows = self.count("ml_features")
+        return step, timings
+
+    def count(self, relation: str, where: str = "true") -> int:
+        con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            return con.execute(f"select count(*) from {find(con, relation)} where {where}").fetchone()[0]
+        finally:
+            con.close()
+
+    def export_inputs(self) -> tuple[Path, Path, int]:
+        """The peers' input panel and the mart's 21 technical columns, as Parquet (untimed)."""
+        panel, mart = self.work / "panel.parquet", self.work / "mart_technical.parquet"
+        con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            prices = find(con, "int_prices_adjusted")
+            con.execute(
+                f"""copy (
+                    select code, trade_date, feature_open as open, feature_high as high,
+                           feature_low as low, feature_close as close, feature_volume as volume,
+                           feature_row_index, cumulative_adj_factor, cumulative_volume_adj_factor
+                    from {prices} where feature_row_index is not null order by code, trade_date
+                ) to '{panel}' (format parquet)"""
+            )
+            cols = ", ".join(COLUMNS)
+            con.execute(
+                f"copy (select code, trade_date, {cols} from {find(con, 'ml_features')}) to '{mart}' (format parquet)"
+            )
+            rows = con.execute(f"select count(*) from read_parquet('{panel}')").fetchone()[0]
+        finally:
+            con.close()
+        return panel, mart, rows
+
+
+def find(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    row = con.execute(
+        "select table_schema from information_schema.tables where table_name = ? order by table_schema limit 1",
+        [name],
+    ).fetchone()
+    if row is None:
+        raise SystemExit(f"{name} not found in the database")
+    return f'"{row[0]}"."{name}"'
+
+
+# ---------------------------------------------------------------------------- comparison
+def compare(impl: Path, mart: Path, panel: Path, warmup: int = 100) -> dict:
+    """Max |impl − mart| per column over rows with t ≥ warmup (t = row number per code), price
+    levels also relative to the close; NULL mismatches over all rows; rows matched."""
+    con = duckdb.connect()
+    con.execute("set threads = 2")
+    parts, names = [], []
+    for c in COLUMNS:
+        parts += [
+            f"max(abs(a.{c} - m.{c})) filter (where t >= {warmup})",
+            f"max(abs(a.{c} - m.{c}) / p.close) filter (where t >= {warmup})",
+            f"count(*) filter (where (a.{c} is null) != (m.{c} is null))",
+        ]
+        names += [(c, "abs"), (c, "rel"), (c, "nulls")]
+    q = f"""
+        with a as (
+            select *, row_number() over (partition by code order by trade_date) - 1 as t
+            from read_parquet('{impl}')
+        )
+        select count(*), {", ".join(parts)}
+        from a join read_parquet('{mart}') as m using (code, trade_date)
+        join read_parquet('{panel}') as p using (code, trade_date)
+    """
+    row = con.execute(q).fetchone()
+    out: dict = {"rows": row[0], "columns": {c: {} for c in COLUMNS}}
+    for (c, kind), value in zip(names, row[1:], strict=True):
+        out["columns"][c][kind] = value
+    con.close()
+    return out
+
+
+def sql_command(size: Size, panel: Path, out: Path) -> list[str]:
+    return [
+        size.python,
+        str(BENCH / "impl_sql.py"),
+        str(size.work / "technical_full_refresh.sql"),
+        str(panel),
+        str(out),
+    ]
+
+
+# ---------------------------------------------------------------------------- machine
+def machine() -> dict:
+    import importlib.metadata as md
+
+    mem = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem = int(line.split()[1]) * 1024
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    versions = {}
+    for pkg in ("duckdb", "dbt-core", "dbt-duckdb", "TA-Lib", "polars", "pandas", "numpy", "pyarrow", "chdb"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = "—"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Config.from_env().project,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = "?"
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": mem / GIB,
+        "cpu": model,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions,
+        "commit": commit,
+    }
+
+
+# ---------------------------------------------------------------------------- report
+def fmt_rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds / 1e6:.2f} M" if rows and seconds else "—"
+
+
+def render(cfg: Config, mach: dict, results: dict) -> str:
+    lines = []
+    main_codes = max(cfg.codes)
+    main = results["sizes"][main_codes]
+    lines.append(f"## `make bench` — {main_codes:,} codes × {cfg.days:,} days ({main['bars']:,} bars)")
+    lines.append("")
+    v = mach["versions"]
+    lines.append(
+        f"Machine: {mach['cores']} cores ({mach['cpu']}), {mach['memory_gib']:.1f} GiB; {mach['os']}; "
+        f"Python {mach['python']}, DuckDB {v['duckdb']}, dbt-core {v['dbt-core']} / dbt-duckdb {v['dbt-duckdb']}, "
+        f"TA-Lib {v['TA-Lib']}, polars {v['polars']} (2 threads), pandas {v['pandas']}, numpy {v['numpy']}, "
+        f"pyarrow {v['pyarrow']}, chDB {v['chdb']}. Project commit {mach['commit']}. "
+        f"Run {results['started']} – {results.get('finished', '(in progress)')} UTC; BENCH_REPEAT={cfg.repeat}, "
+        f"BENCH_REPEAT_FULL={cfg.repeat_full}."
+    )
+    lines.append("")
+    lines.append(
+        "Each step a fresh process; wall time min / median over the repetitions, CPU = user + sys of the "
+        "process, peak RSS = its max resident set; load = the 1-minute load average around the "
+        "repetitions (2 cores: above 2 means the step shared the CPU with other work)."
+    )
+    lines.append("")
+    lines.append(
+        "| step | what | reps | wall min s | wall median s | CPU min s | vs TA-Lib (wall min) | rows | rows/s (wall min) | peak RSS GiB | load avg |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    talib = next((s for s in main["steps"] if s.name == "talib" and s.runs), None)
+    for s in main["steps"]:
+        if not s.runs:
+            lines.append(f"| {s.name} | {s.what} | 0 | (not run yet) | | | | | | | |")
+            continue
+        ratio = (
+            f"{s.wall_min / talib.wall_min:.2f}"
+            if talib and s.name.startswith(("talib", "polars", "pandas", "duckdb", "dbt technical"))
+            else ""
+        )
+        lines.append(
+            f"| {s.name} | {s.what} | {len(s.runs)} | {s.wall_min:.2f} | {s.wall_median:.2f} | {s.cpu_text()} "
+            f"| {ratio} | {s.rows:,} | {fmt_rate(s.rows, s.wall_min)} | {s.rss:.2f} | {s.loads()} |"
+        )
+    lines.append("")
+
+    # SQL time per model
+    lines.append("SQL time per model (dbt run_results.json `execution_time`, min over the repetitions):")
+    lines.append("")
+    lines.append("| model | full refresh s | daily incremental s |")
+    lines.append("|---|---|---|")
+    full, inc = main.get("model_full", {}), main.get("model_incremental", {})
+    for node in sorted(set(full) | set(inc), key=lambda n: -(full.get(n) or 0)):
+        if not node.startswith("model."):
+            continue
+        f_s = f"{full[node]:.2f}" if node in full else ""
+        i_s = f"{inc[node]:.2f}" if node in inc else ""
+        lines.append(f"| {node.split('.')[-1]} | {f_s} | {i_s} |")
+    tests_full = sum(t for n, t in full.items() if n.startswith("test."))
+    tests_inc = sum(t for n, t in inc.items() if n.startswith("test."))
+    lines.append(f"| (data tests, sum) | {tests_full:.2f} | {tests_inc:.2f} |")
+    lines.append("")
+
+    # scaling
+    lines.append(
+        "Scaling of the full refresh (feature models + mart + tests; 1 repetition below the largest size):"
+    )
+    lines.append("")
+    lines.append(
+        "| codes | bars | ml_features rows | wall s | s per M rows | int_features_technical SQL s | peak RSS GiB | load avg |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for codes in cfg.codes:
+        r = results["sizes"].get(codes, {})
+        if "full" not in r:
+            lines.append(f"| {codes:,} | (not run yet) | | | | | | |")
+            continue
+        s = r["full"]
+        tech = r.get("technical_sql_full")
+        lines.append(
+            f"| {codes:,} | {r['bars']:,} | {s.rows:,} | {s.wall_min:.1f} | {s.wall_min / (s.rows / 1e6):.1f} "
+            f"| {tech:.1f} | {s.rss:.2f} | {s.loads()} |"
+        )
+    lines.append("")
+
+    # exactness
+    if main.get("compare"):
+        peers = list(main["compare"])
+        lines.append(
+            f"Exactness against the mart (ml_features), {main['compare'][peers[0]]['rows']:,} rows joined: max |diff| over "
+            f"rows with t ≥ {cfg.warmup} (price levels: absolute / relative to the row's close), NULL mismatches over all rows:"
+        )
+        lines.append("")
+        lines.append("| column | " + " | ".join(peers) + " |")
+        lines.append("|---|" + "---|" * len(peers))
+        for c in COLUMNS:
+            cells = []
+            for p in peers:
+                d = main["compare"][p]["columns"][c]
+                a = "—" if d["abs"] is None else f"{d['abs']:.1e}"
+                if c in LEVEL and d["rel"] is not None:
+                    a += f" / {d['rel']:.0e}"
+                if d["nulls"]:
+                    a += f" ({d['nulls']} NULL≠)"
+                cells.append(a)
+            lines.append(f"| {c} | " + " | ".join(cells) + " |")
+        lines.append("")
+
+    # targets
+    lines.append("Targets (issue 7):")
+    lines.append("")
+    for text, ok in results.get("targets", []):
+        lines.append(f"- {'**met**' if ok else '**not met**'} — {text}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def evaluate(cfg: Config, results: dict) -> list[tuple[str, bool]]:
+    main = results["sizes"][max(cfg.codes)]
+    steps = {s.name: s for s in main["steps"] if s.runs}
+    out = []
+    talib, sql = steps.get("talib"), steps.get("duckdb SQL")
+    if talib and sql:
+        r = sql.wall_min / talib.wall_min
+        text = (f"21 technical columns, our SQL Parquet→Parquet ≤ 1.5 × TA-Lib: {sql.wall_min:.1f} s vs "
+                f"{talib.wall_min:.1f} s = {r:.2f}× (CPU {sql.cpu_min / talib.cpu_min:.2f}×)")  # fmt: skip
+        out.append((text, r <= 1.5))
+        for peer in ("polars", "pandas"):
+            if peer in steps:
+                p = steps[peer]
+                out.append(
+                    (
+                        f"faster than {peer}: {sql.wall_min:.1f} s vs {p.wall_min:.1f} s",
+                        sql.wall_min < p.wall_min,
+                    )
+                )
+    inc_tech = main.get("technical_sql_incremental")
+    if inc_tech is not None:
+        out.append((f"daily incremental, int_features_technical SQL < 2 s: {inc_tech:.2f} s", inc_tech < 2))
+    if "daily incremental" in steps:
+        s = steps["daily incremental"]
+        text = (f"daily incremental, whole `dbt build` of the marts < 20 s: {s.wall_min:.1f} s wall "
+                f"(SQL of the feature models + mart {main['incremental_feature_sql']:.1f} s)")  # fmt: skip
+        out.append((text, s.wall_min < 20))
+    full = main["full"]
+    out.append(
+        (f"whole active feature set full refresh < 10 min: {full.wall_min:.0f} s", full.wall_min < 600)
+    )
+    worst = max(s.rss for s in steps.values())
+    out.append((f"peak RSS < 4 GiB in every step: max {worst:.2f} GiB", worst < 4))
+    if len(cfg.codes) > 1 and all("full" in results["sizes"].get(c, {}) for c in cfg.codes):
+        per_m = [
+            results["sizes"][c]["full"].wall_min / (results["sizes"][c]["full"].rows / 1e6) for c in cfg.codes
+        ]
+        spread = max(per_m) / min(per_m)
+        text = (f"linear cost: s per M rows {', '.join(f'{x:.1f}' for x in per_m)} at "
+                f"{', '.join(f'{c:,}' for c in cfg.codes)} codes (max/min {spread:.2f})")  # fmt: skip
+        out.append((text, spread < 1.5))
+    return out
+
+
+def write_results(path: Path, body: str) -> None:
+    block = f"{BEGIN}\n{body}\n{END}"
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        first_nl = text.find("\n\n")
+        text = (
+            (text[: first_nl + 2] + block + "\n\n" + text[first_nl + 2 :])
+            if first_nl >= 0
+            else text + "\n" + block + "\n"
+        )
+    path.write_text(text)
+
+
+# ---------------------------------------------------------------------------- main
+def bench(cfg: Config, checkpoint=lambda results: None) -> dict:
+    """Every step; `checkpoint(results)` after each one (the table so far is written each time)."""
+    results: dict = {"started": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}", "sizes": {}}
+    biggest = max(cfg.codes)
+    for codes in sorted(cfg.codes, reverse=True):  # the largest first: every step there, then scaling
+        size = Size(cfg, codes)
+        meta = size.ensure_lake()
+        res: dict = {"bars": meta["rows"]["history"]["daily_bars"], "steps": []}
+        results["sizes"][codes] = res
+        size.setup()
+        reps = cfg.repeat_full if codes == biggest else 1
+        full, timings = size.full_refresh(reps)
+        res["full"] = full
+        res["technical_sql_full"] = min(t[f"model.gogooku3.{TECHNICAL_MODEL}"] for t in timings)
+        res["model_full"] = {n: min(t.get(n, float("inf")) for t in timings) for n in timings[0]}
+        res["steps"].append(full)
+        checkpoint(results)
+        if codes != biggest:
+            continue
+        snapshot = size.work / "after_full_refresh.duckdb"
+        shutil.copy(size.db, snapshot)
+
+        # 2. the daily incremental
+        inc = Step(
+            "daily incremental",
+            f"new day {cfg.new_day} in the lake, `dbt build -s +ml_features` (+ tests)",
+            0,
+        )
+        inc_timings = []
+        for rep in range(cfg.repeat):
+            shutil.copy(snapshot, size.db)
+            size.add_new_day()
+            log(f"daily incremental, repetition {rep + 1}/{cfg.repeat}")
+            try:
+                inc.runs.append(
+                    size.run(
+                        size.dbt_cmd(
+                            "build",
+                            *NO_UNIT_TESTS,
+                            "--select",
+                            "+ml_features",
+                            dbt_vars={"recompute_from": str(cfg.new_day)},
+                        )
+                    )
+                )
+                inc_timings.append(size.run_results(f"incremental_{rep}"))
+                inc.rows = size.count("ml_features", f"trade_date = date '{cfg.new_day}'")
+            finally:
+                size.remove_new_day()
+            log(f"  {inc.runs[-1].wall:.1f}s wall, {inc.rows} new rows")
+        shutil.copy(snapshot, size.db)
+        snapshot.unlink()
+        res["model_incremental"] = {
+            n: min(t.get(n, float("inf")) for t in inc_timings) for n in inc_timings[0]
+        }
+        res["technical_sql_incremental"] = res["model_incremental"][f"model.gogooku3.{TECHNICAL_MODEL}"]
+        feature_nodes = [n for n in res["model_incremental"] if n.startswith("model.") and
+                         (".int_features_" in n or n.endswith(".ml_features"))]  # fmt: skip
+        res["incremental_feature_sql"] = sum(res["model_incremental"][n] for n in feature_nodes)
+        inc_tech = Step(
+            "incremental technical SQL", "int_features_technical's SQL in that build (run_results)", inc.rows
+        )
+        for t, run in zip(inc_timings, inc.runs, strict=True):
+            inc_tech.runs.append(
+                Run(t[f"model.gogooku3.{TECHNICAL_MODEL}"], float("nan"), run.rss_gib, run.load)
+            )
+        res["steps"] += [inc, inc_tech]
+        checkpoint(results)
+
+        # 3. publish (the database as the full refresh left it)
+        publish = Step("publish", "ml_features → embedded chDB (`gogooku3.publish.publish_marts`)", full.rows)
+        for rep in range(cfg.repeat):
+            log(f"publish, repetition {rep + 1}/{cfg.repeat}")
+            publish.runs.append(size.run([size.python, str(BENCH / "publish_step.py")]))
+            log(f"  {publish.runs[-1].wall:.1f}s wall")
+        res["steps"].append(publish)
+        checkpoint(results)
+
+        # 4. the 21 technical columns
+        panel, mart, panel_rows = size.export_inputs()
+        peers = {
+            "talib": ("TA-Lib + numpy, per-code loop (pyarrow write)", "impl_talib.py"),
+            "polars": ("polars lazy, `.over(code)`, 2 threads", "impl_polars.py"),
+            "pandas": ("plain pandas groupby / rolling / ewm", "impl_pandas.py"),
+        }
+        jobs = {}
+        for p in cfg.peers:
+            out = size.work / f"out_{p}.parquet"
+            jobs[p] = (
+                Step(p, peers[p][0], panel_rows),
+                [size.python, str(BENCH / peers[p][1]), str(panel), str(out)],
+                out,
+            )
+        sql_out = size.work / "out_duckdb_sql.parquet"
+        jobs["duckdb SQL"] = (
+            Step(
+                "duckdb SQL",
+                "our macro's compiled SQL, plain DuckDB process, Parquet → Parquet, 2 threads",
+                panel_rows,
+            ),
+            sql_command(size, panel, sql_out),
+            sql_out,
+        )
+        jobs["dbt technical"] = (
+            Step(
+                "dbt technical",
+                "`dbt run --full-refresh -s int_features_technical` (table in DuckDB)",
+                panel_rows,
+            ),
+            size.dbt_cmd("run", "--full-refresh", "--select", TECHNICAL_MODEL),
+            None,
+        )
+        res["steps"] += [j[0] for j in jobs.values()]
+        tech_sql = []
+        for rep in range(cfg.repeat):
+            for name, (step, cmd, _out) in jobs.items():
+                log(f"21 technical columns: {name}, repetition {rep + 1}/{cfg.repeat}")
+                step.runs.append(size.run(cmd))
+                if name == "dbt technical":
+                    t = size.run_results(f"technical_{rep}")[f"model.gogooku3.{TECHNICAL_MODEL}"]
+                    tech_sql.append(t)
+                    step.what = f"`dbt run --full-refresh -s int_features_technical` (table in DuckDB); model SQL min {min(tech_sql):.1f} s"
+                log(
+                    f"  {step.runs[-1].wall:.1f}s wall, {step.runs[-1].cpu:.1f}s CPU, {step.runs[-1].rss_gib:.2f} GiB"
+                )
+            checkpoint(results)
+        res["compare"] = {}
+        for name, (_step, _cmd, out) in jobs.items():
+            if out is not None:
+                log(f"comparing {name} with the mart")
+                res["compare"][name] = compare(out, mart, panel, cfg.warmup)
+        checkpoint(results)
+    results["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
+    return results
+
+
+def main() -> None:
+    cfg = Config.from_env()
+    cfg.cache.mkdir(parents=True, exist_ok=True)
+    log(f"codes {cfg.codes}, days {cfg.days}, repeat {cfg.repeat}/{cfg.repeat_full}, project {cfg.project}")
+    mach = machine()
+
+    def checkpoint(results: dict) -> None:
+        results["targets"] = evaluate(cfg, results)
+        body = render(cfg, mach, results)
+        write_results(cfg.out, body)
+        (cfg.cache / "last_results.md").write_text(body)
+
+    results = bench(cfg, checkpoint)
+    checkpoint(results)
+    print((cfg.cache / "last_results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
