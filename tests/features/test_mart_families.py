@@ -79,6 +79,20 @@ def built(tmp_path_factory):
             "next_fy_forecast_dividend_per_share_annual"))
         + " where false\n"
     )  # fmt: skip
+    # int_features_investor_flow (real model) over no weekly statistics and no sections: its columns
+    # all NULL here (tests/features/test_investor_flow.py checks its values)
+    (models / "int_features_investor_flow.sql").write_text(
+        (REPO / "models" / "intermediate" / "features" / "int_features_investor_flow.sql").read_text()
+    )
+    flows = ", ".join(f"null::double as {group}_{side}_jpy_thousands" for side in ("sell", "buy") for group in (
+        "total", "foreigners", "individuals", "trust_banks", "investment_trusts", "business_companies"))  # fmt: skip
+    (models / "int_investor_types_asof.sql").write_text(
+        "select null::varchar as section, null::date as week_end_date, null::date as usable_from, "
+        f"null::date as usable_until, {flows} where false\n"
+    )
+    (models / "int_universe.sql").write_text(
+        "select null::date as trade_date, null::varchar as code, null::varchar as investor_types_section where false\n"
+    )
     (models / "ml_features.sql").write_text((REPO / "models" / "marts" / "ml_features.sql").read_text())
     project.run()
 
