@@ -177,10 +177,8 @@ def _has(doc: dict, column: str) -> bool:
 
 
 def split_factor(dates: np.ndarray, factors: np.ndarray, since: pd.Timestamp, row: int) -> float:
-    """Product of the AdjFactors of the rows after the disclosure date's row, up to `row` (from the
-    first row's successor when the disclosure precedes the bars)."""
-    before = np.nonzero(dates <= np.datetime64(since))[0]
-    first = before[-1] + 1 if len(before) else 1
+    """Product of the AdjFactors of the rows after the disclosure date, up to `row`."""
+    first = int(np.searchsorted(dates, np.datetime64(since), side="right"))
     return float(np.prod(factors[first : row + 1]))
 
 
@@ -288,7 +286,10 @@ class FundamentalsProject(MiniProject):
         )
 
     def write(self, raw: pd.DataFrame, docs: pd.DataFrame, day: pd.Timestamp) -> None:
-        self.write_source(feature_series(raw, day))
+        series = feature_series(raw, day).merge(
+            raw[["code", "trade_date", "adj_factor"]], on=["code", "trade_date"]
+        )
+        self.write_source(series)
         docs_known_until(docs, day).to_parquet(self.documents, index=False)
 
     def features(self) -> pd.DataFrame:

@@ -24,11 +24,10 @@ description: |
 
   **Price and share count.** P = the raw close of the date (on a no-trade day the last traded raw
   close, in the date's shares) = `feature_close` / `cumulative_adj_factor`. A per-share figure
-  (EPS, BPS, DPS) is in the shares of its disclosure date (the code's bar row on or before
-  `disclosed_date`, t0; its first row when the document precedes its bars) and is converted to
-  the date's shares by the split factors between t0 and the date (× c(t0) / c(D), c =
-  `cumulative_adj_factor` of `int_prices_adjusted`): a split after a disclosure changes neither
-  PER nor PBR on its ex-date.
+  (EPS, BPS, DPS) is in the shares of its disclosure date and is converted to the date's shares
+  by every AdjFactor with an ex-date after `disclosed_date` and up to the date (× c(t0) / c(D),
+  c = `cumulative_adj_factor` of `int_prices_adjusted`, c(t0) the product of the factors after
+  the disclosure date): a split after a disclosure changes neither PER nor PBR on its ex-date.
 
 
   **Not used.** `int_fin_summary_current` and `int_dividends_current` are current states (a later

@@ -18,13 +18,14 @@
     of a period wins over the original from its own `usable_from` on, never before), then taken
     by an ASOF join for each trade date.
 
-    Share count: a per-share figure (EPS, BPS, DPS) is in the shares of its disclosure date, i.e.
-    of the code's last bar row on or before `disclosed_date` (its first row when the document
-    precedes the bars). With c(t) = `cumulative_adj_factor` (product of the AdjFactors strictly
-    after row t) the figure in the shares of date D is x · c(t0) / c(D), and the raw close of D is
-    `feature_close` / c(D) (on a no-trade day the last traded close in D's shares), so
-    price / per-share = feature_close / (x · c(t0)): a split between the disclosure and D does not
-    make PER jump on the ex-date, and the ratio uses only factors up to D.
+    Share count: a per-share figure (EPS, BPS, DPS) is in the shares of its disclosure date: every
+    AdjFactor with an ex-date after `disclosed_date` (up to D) applies to it. With c(t) =
+    `cumulative_adj_factor` (the product of the AdjFactors strictly after row t) and c(t0) the
+    product of the factors after the disclosure date, the figure in the shares of date D is
+    x · c(t0) / c(D), and the raw close of D is `feature_close` / c(D) (on a no-trade day the last
+    traded close in D's shares), so price / per-share = feature_close / (x · c(t0)): a split
+    between the disclosure and D does not make PER jump on the ex-date, and the ratio uses only
+    factors up to D.
 
     Not from `int_fin_summary_current` (the current state: a later correction would leak into
     earlier dates) nor from the dividend notices (`int_dividends_current` is the current state
@@ -97,32 +98,45 @@ documents as (
 
 ),
 
-first_rows as (
+splits as (
 
+    -- the rows with an AdjFactor: c(t) = the product of the factors of the split rows after t
     select
         code,
-        arg_min(cumulative_adj_factor, trade_date) as cumulative_adj_factor
+        trade_date,
+        adj_factor
 
     from int_prices_adjusted
-    group by code
+    where adj_factor != 1
+
+),
+
+disclosure_adj_factors as (
+
+    -- c(t0) of each document: the product of the factors with an ex-date after its disclosure
+    -- date (a filter and a small join: no sort of the whole price history)
+    select
+        documents.disclosure_number,
+        product(splits.adj_factor) as disclosure_adj_factor
+
+    from documents
+    inner join splits
+        on
+            documents.code = splits.code
+            and splits.trade_date > documents.disclosed_date
+    group by documents.disclosure_number
 
 ),
 
 with_share_count as (
 
-    -- c(t0): the factor of the bar row in force on the disclosure date
     select
         documents.*,
-        coalesce(on_disclosure.cumulative_adj_factor, first_rows.cumulative_adj_factor)
-            as disclosure_adj_factor
+        coalesce(disclosure_adj_factors.disclosure_adj_factor, 1.0) as disclosure_adj_factor
 
     from documents
-    asof left join int_prices_adjusted as on_disclosure
-        on
-            documents.code = on_disclosure.code
-            and documents.disclosed_date >= on_disclosure.trade_date
-    left join first_rows
-        on documents.code = first_rows.code
+    left join disclosure_adj_factors
+        on documents.disclosure_number = disclosure_adj_factors.disclosure_number
 
 ),
 
