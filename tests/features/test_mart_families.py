@@ -27,6 +27,11 @@ def built(tmp_path_factory):
     series["close"] = series["feature_close"] / series["cumulative_adj_factor"]
     series["adj_close"] = series["feature_close"]
     series["adj_factor"] = 1.0
+    # the raw bar columns int_features_alpha158 reads (NULL on a no-trade day)
+    series = series.merge(
+        raw[["code", "trade_date", "open", "high", "low", "volume"]], on=["code", "trade_date"], how="left"
+    )
+    series["turnover_value"] = series["close"] * series["volume"]
     rng = np.random.default_rng(3)
     topix = pd.DataFrame(
         {"trade_date": dates, "close": 1800 * np.exp(np.cumsum(rng.normal(0, 0.01, len(dates))))}
@@ -51,8 +56,10 @@ def built(tmp_path_factory):
         f"select calendar_date::date as calendar_date, is_business_day, business_day_index "
         f"from read_parquet('{calendar_path}')\n"
     )
-    for name in ("int_features_market_relative.sql", "int_features_margin.sql"):
+    for name in ("int_features_market_relative.sql", "int_features_margin.sql", "int_features_alpha158.sql"):
         (models / name).write_text((REPO / "models" / "intermediate" / "features" / name).read_text())
+    for macro in (REPO / "macros" / "features").glob("alpha158*.sql"):
+        (project.workdir / "macros" / macro.name).write_text(macro.read_text())
     # int_features_margin's weekly margin and daily breakdown: empty here (its columns all NULL)
     values = ", ".join(f"null::double as {c}" for c in ("long_sell_value_jpy", "short_sell_excluding_margin_value_jpy",
         "margin_sell_new_value_jpy", "margin_sell_close_value_jpy", "long_buy_value_jpy", "margin_buy_new_value_jpy",
@@ -102,7 +109,8 @@ def built(tmp_path_factory):
     with duckdb.connect(str(project.db), read_only=True) as con:
         mart = con.sql("select * from ml_features order by code, trade_date").df()
         technical = con.sql("select * from int_features_technical order by code, trade_date").df()
-    return {"mart": mart, "technical": technical, "series": series, "topix": topix}
+        alpha158 = con.sql("select * from int_features_alpha158 order by code, trade_date").df()
+    return {"mart": mart, "technical": technical, "alpha158": alpha158, "series": series, "topix": topix}
 
 
 def expected_market_and_labels(series: pd.DataFrame, topix: pd.DataFrame) -> pd.DataFrame:
@@ -172,3 +180,17 @@ def test_cross_sectional_rank_and_zscore_equal_pandas(built):
         )
         assert_close(mart[f"cs_rank_{col}"], rank, f"cs_rank_{col}")
         assert_close(mart[f"cs_z_{col}"], z.where(mart[col].notna()), f"cs_z_{col}")
+
+
+def test_alpha158_columns_arrive_unchanged(built):
+    """All 158 active a158_* columns of the manifest, joined from int_features_alpha158 on (code,
+    trade_date); its rows are a subset of the mart's (a code's Qlib span starts at its first trade)."""
+    mart, alpha158 = built["mart"], built["alpha158"]
+    columns = [c for c in mart.columns if c.startswith("a158_")]
+    assert len(columns) == 158 and columns == [
+        c for c in alpha158.columns if c.startswith("a158_") and c != "a158_series_row_index"
+    ]
+    joined = mart.merge(alpha158, on=["code", "trade_date"], how="left", suffixes=("", "__model"))
+    assert alpha158["a158_ma5"].notna().sum() > 1000
+    for col in columns:
+        assert_close(joined[col], joined[col + "__model"], col, tol=0.0)
