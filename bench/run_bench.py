@@ -8,6 +8,7 @@
 | `BENCH_DAYS` | `2500` | business days of history |
 | `BENCH_REPEAT` | `3` | repetitions of the fast steps (incremental, publish, the 21 technical columns) |
 | `BENCH_REPEAT_FULL` | `1` | repetitions of the full refresh at the largest size (1 at the others) |
+| `BENCH_REPEAT_TECH` | `BENCH_REPEAT` | repetitions of the 21-column comparison (5 processes per repetition) |
 | `BENCH_PEERS` | `talib,polars,pandas` | the other implementations of the 21 columns |
 | `BENCH_CACHE` | `bench/cache` | lakes (generated once per size) and work folders |
 | `BENCH_OUT` | `bench/results.md` | the markdown file the table goes to (between the `make bench` markers; the rest is kept) |
@@ -77,6 +78,7 @@ class Config:
     days: int
     repeat: int
     repeat_full: int
+    repeat_tech: int
     peers: list[str]
     cache: Path
     out: Path
@@ -93,6 +95,7 @@ class Config:
             days=int(env("BENCH_DAYS", "2500")),
             repeat=int(env("BENCH_REPEAT", "3")),
             repeat_full=int(env("BENCH_REPEAT_FULL", "1")),
+            repeat_tech=int(env("BENCH_REPEAT_TECH", env("BENCH_REPEAT", "3"))),
             peers=[p.strip() for p in env("BENCH_PEERS", "talib,polars,pandas").split(",") if p.strip()],
             cache=Path(env("BENCH_CACHE", str(BENCH / "cache"))).resolve(),
             out=Path(env("BENCH_OUT", str(BENCH / "results.md"))).resolve(),
@@ -410,7 +413,7 @@ def render(cfg: Config, mach: dict, results: dict) -> str:
         f"Python {mach['python']}, DuckDB {v['duckdb']}, dbt-core {v['dbt-core']} / dbt-duckdb {v['dbt-duckdb']}, "
         f"TA-Lib {v['TA-Lib']}, polars {v['polars']} (2 threads), pandas {v['pandas']}, numpy {v['numpy']}, "
         f"pyarrow {v['pyarrow']}, chDB {v['chdb']}. Project commit {mach['commit']}. "
-        f"Run {results['started']} – {results.get('finished', '(in progress)')} UTC; BENCH_REPEAT={cfg.repeat}, "
+        f"Run {results['started']} – {results.get('finished', '(in progress)')} UTC; BENCH_REPEAT={cfg.repeat}, BENCH_REPEAT_TECH={cfg.repeat_tech}, "
         f"BENCH_REPEAT_FULL={cfg.repeat_full}."
     )
     lines.append("")
@@ -576,8 +579,12 @@ def bench(cfg: Config, checkpoint=lambda results: None) -> dict:
     """Every step; `checkpoint(results)` after each one (the table so far is written each time)."""
     results: dict = {"started": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}", "sizes": {}}
     biggest = max(cfg.codes)
-    for codes in sorted(cfg.codes, reverse=True):  # the largest first: every step there, then scaling
+    sizes = {}
+    for codes in sorted(
+        cfg.codes, reverse=True
+    ):  # the largest first: full, incremental, publish; then scaling
         size = Size(cfg, codes)
+        sizes[codes] = size
         meta = size.ensure_lake()
         res: dict = {"bars": meta["rows"]["history"]["daily_bars"], "steps": []}
         results["sizes"][codes] = res
@@ -650,60 +657,62 @@ def bench(cfg: Config, checkpoint=lambda results: None) -> dict:
         res["steps"].append(publish)
         checkpoint(results)
 
-        # 4. the 21 technical columns
-        panel, mart, panel_rows = size.export_inputs()
-        peers = {
-            "talib": ("TA-Lib + numpy, per-code loop (pyarrow write)", "impl_talib.py"),
-            "polars": ("polars lazy, `.over(code)`, 2 threads", "impl_polars.py"),
-            "pandas": ("plain pandas groupby / rolling / ewm", "impl_pandas.py"),
-        }
-        jobs = {}
-        for p in cfg.peers:
-            out = size.work / f"out_{p}.parquet"
-            jobs[p] = (
-                Step(p, peers[p][0], panel_rows),
-                [size.python, str(BENCH / peers[p][1]), str(panel), str(out)],
-                out,
+    # 4. the 21 technical columns, at the largest size (last: the longest step)
+    size = sizes[biggest]
+    res = results["sizes"][biggest]
+    panel, mart, panel_rows = size.export_inputs()
+    peers = {
+        "talib": ("TA-Lib + numpy, per-code loop (pyarrow write)", "impl_talib.py"),
+        "polars": ("polars lazy, `.over(code)`, 2 threads", "impl_polars.py"),
+        "pandas": ("plain pandas groupby / rolling / ewm", "impl_pandas.py"),
+    }
+    jobs = {}
+    for p in cfg.peers:
+        out = size.work / f"out_{p}.parquet"
+        jobs[p] = (
+            Step(p, peers[p][0], panel_rows),
+            [size.python, str(BENCH / peers[p][1]), str(panel), str(out)],
+            out,
+        )
+    sql_out = size.work / "out_duckdb_sql.parquet"
+    jobs["duckdb SQL"] = (
+        Step(
+            "duckdb SQL",
+            "our macro's compiled SQL, plain DuckDB process, Parquet → Parquet, 2 threads",
+            panel_rows,
+        ),
+        sql_command(size, panel, sql_out),
+        sql_out,
+    )
+    jobs["dbt technical"] = (
+        Step(
+            "dbt technical",
+            "`dbt run --full-refresh -s int_features_technical` (table in DuckDB)",
+            panel_rows,
+        ),
+        size.dbt_cmd("run", "--full-refresh", "--select", TECHNICAL_MODEL),
+        None,
+    )
+    res["steps"] += [j[0] for j in jobs.values()]
+    tech_sql = []
+    for rep in range(cfg.repeat_tech):
+        for name, (step, cmd, _out) in jobs.items():
+            log(f"21 technical columns: {name}, repetition {rep + 1}/{cfg.repeat_tech}")
+            step.runs.append(size.run(cmd))
+            if name == "dbt technical":
+                t = size.run_results(f"technical_{rep}")[f"model.gogooku3.{TECHNICAL_MODEL}"]
+                tech_sql.append(t)
+                step.what = f"`dbt run --full-refresh -s int_features_technical` (table in DuckDB); model SQL min {min(tech_sql):.1f} s"
+            log(
+                f"  {step.runs[-1].wall:.1f}s wall, {step.runs[-1].cpu:.1f}s CPU, {step.runs[-1].rss_gib:.2f} GiB"
             )
-        sql_out = size.work / "out_duckdb_sql.parquet"
-        jobs["duckdb SQL"] = (
-            Step(
-                "duckdb SQL",
-                "our macro's compiled SQL, plain DuckDB process, Parquet → Parquet, 2 threads",
-                panel_rows,
-            ),
-            sql_command(size, panel, sql_out),
-            sql_out,
-        )
-        jobs["dbt technical"] = (
-            Step(
-                "dbt technical",
-                "`dbt run --full-refresh -s int_features_technical` (table in DuckDB)",
-                panel_rows,
-            ),
-            size.dbt_cmd("run", "--full-refresh", "--select", TECHNICAL_MODEL),
-            None,
-        )
-        res["steps"] += [j[0] for j in jobs.values()]
-        tech_sql = []
-        for rep in range(cfg.repeat):
-            for name, (step, cmd, _out) in jobs.items():
-                log(f"21 technical columns: {name}, repetition {rep + 1}/{cfg.repeat}")
-                step.runs.append(size.run(cmd))
-                if name == "dbt technical":
-                    t = size.run_results(f"technical_{rep}")[f"model.gogooku3.{TECHNICAL_MODEL}"]
-                    tech_sql.append(t)
-                    step.what = f"`dbt run --full-refresh -s int_features_technical` (table in DuckDB); model SQL min {min(tech_sql):.1f} s"
-                log(
-                    f"  {step.runs[-1].wall:.1f}s wall, {step.runs[-1].cpu:.1f}s CPU, {step.runs[-1].rss_gib:.2f} GiB"
-                )
-            checkpoint(results)
-        res["compare"] = {}
-        for name, (_step, _cmd, out) in jobs.items():
-            if out is not None:
-                log(f"comparing {name} with the mart")
-                res["compare"][name] = compare(out, mart, panel, cfg.warmup)
         checkpoint(results)
+    res["compare"] = {}
+    for name, (_step, _cmd, out) in jobs.items():
+        if out is not None:
+            log(f"comparing {name} with the mart")
+            res["compare"][name] = compare(out, mart, panel, cfg.warmup)
+    checkpoint(results)
     results["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
     return results
 
