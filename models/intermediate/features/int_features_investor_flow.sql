@@ -33,7 +33,9 @@
 {%- for f in features -%}
     {%- set weeks = f['params'].get('weeks', 1) | int -%}
     {%- if weeks > ns.max_weeks -%}{%- set ns.max_weeks = weeks -%}{%- endif -%}
-    {%- if f['params']['series'] not in series_names -%}{%- do series_names.append(f['params']['series']) -%}{%- endif -%}
+    {%- if f['params']['series'] not in series_names -%}
+        {%- do series_names.append(f['params']['series']) -%}
+    {%- endif -%}
 {%- endfor -%}
 {%- for s in series_names -%}
     {%- for g in s.split('_minus_') -%}
@@ -45,7 +47,8 @@
 {%- if is_incremental() -%}
     {#- the last loaded date and `lookback` dates before it, or the driver's earlier
         var('recompute_from') (macros/features/incremental.sql); a constant bound -#}
-    {%- set recompute_from_date = feature_recompute_from(ref('int_prices_adjusted'), lookback) or '0001-01-01' -%}
+    {%- set recompute_from_date = feature_recompute_from(ref('int_prices_adjusted'), lookback)
+        or '0001-01-01' -%}
 {%- endif %}
 
 with
@@ -197,7 +200,9 @@ section_features as (
                 then cast(
                     max(latest_sign_{{ s }})
                     * coalesce(
-                        min(weeks_back) filter (where weeks_back < {{ k }} and sign_{{ s }} != latest_sign_{{ s }}),
+                        min(weeks_back) filter (
+                            where weeks_back < {{ k }} and sign_{{ s }} != latest_sign_{{ s }}
+                        ),
                         {{ k }}
                     ) as bigint
                 )
