@@ -79,6 +79,29 @@
     {%- endfor %}
 {%- endmacro %}
 
+{% macro _tech_dev_sum(p, x, b, w) -%}
+    {#- Σ (y − x) over the last w rows from pieces of b rows: {p}_sum holds Σ (y − x) over the
+        row's own piece; an older piece is re-centred from its own reference x_lag_k -#}
+    {{ p }}_sum{% for k in range(b, w, b) %} + {{ p }}_sum_lag_{{ k }} + {{ b }} * ({{ x }}_lag_{{ k }} - {{ x }}){% endfor %}
+{%- endmacro %}
+
+{% macro _tech_dev_sq(p, x, b, w) -%}
+    {{ p }}_sq
+    {%- for k in range(b, w, b) %}
+            + {{ p }}_sq_lag_{{ k }} + 2 * ({{ x }}_lag_{{ k }} - {{ x }}) * {{ p }}_sum_lag_{{ k }}
+            + {{ b }} * ({{ x }}_lag_{{ k }} - {{ x }}) * ({{ x }}_lag_{{ k }} - {{ x }})
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro _tech_macd_terms(p) -%}
+    {#- constants of the MACD-signal closed form (see tech_values) -#}
+    {%- set t = {
+        'a9': _tech_alpha(p['signal']), 'af': _tech_alpha(p['fast']), 'as': _tech_alpha(p['slow'])} -%}
+    {%- do t.update({'r9': _tech_r(t['a9']), 'rf': _tech_r(t['af']), 'rs': _tech_r(t['as'])}) -%}
+    {%- do t.update({'k': '(' ~ t['af'] ~ ' / (' ~ t['r9'] ~ ' - ' ~ t['rf'] ~ ') - ' ~ t['as'] ~ ' / (' ~ t['r9'] ~ ' - ' ~ t['rs'] ~ '))'}) -%}
+    {{ return(t) }}
+{%- endmacro %}
+
 {% macro _tech_close(k) -%}{{ 'close' if k == 0 else 'close_lag_' ~ k }}{%- endmacro %}
 
 
@@ -89,7 +112,8 @@
         'close_lags': [1], 'high_lags': 0, 'low_lags': 0, 'volume_lags': 0,
         'returns': [], 'sma_frame': [], 'dev_pieces': false, 'vol_pieces': false,
         'emas': [], 'macd': none, 'wilder': [], 'hl_windows': [], 'mdd': none,
-        'rvol': [], 'obv': false, 'var_frame': [], 'vol_frame': []
+        'rvol': [], 'rvol_frame': [], 'obv': false, 'var_frame': [], 'vol_frame': [],
+        'dev10_windows': [], 'ln_close_lags': [1]
     } -%}
     {%- for f in plan['features'] -%}
         {%- do plan['names'].append(f['name']) -%}
@@ -97,10 +121,12 @@
         {%- set kind = f['kind'] -%}
         {%- if kind == 'log_return' -%}
             {%- do plan['returns'].append(p['periods']) -%}
-            {%- do plan['close_lags'].append(p['periods']) -%}
+            {%- do plan['ln_close_lags'].append(p['periods']) -%}
         {%- elif kind == 'sma' -%}
             {%- if p['window'] in [5, 20] -%}
                 {%- do plan.update({'dev_pieces': true}) -%}
+            {%- elif p['window'] % 10 == 0 -%}
+                {%- do plan['dev10_windows'].append(p['window']) -%}
             {%- else -%}
                 {%- do plan['sma_frame'].append(p['window']) -%}
             {%- endif -%}
@@ -124,7 +150,12 @@
                 {%- do plan['var_frame'].append(p['window']) -%}
             {%- endif -%}
         {%- elif kind == 'rvol' -%}
-            {%- do plan['rvol'].append(p['window']) -%}
+            {%- if p['window'] % 5 == 0 -%}
+                {%- do plan['rvol'].append(p['window']) -%}
+                {%- for k in range(1, 6) -%}{%- do plan['ln_close_lags'].append(k) -%}{%- endfor -%}
+            {%- else -%}
+                {%- do plan['rvol_frame'].append(p['window']) -%}
+            {%- endif -%}
         {%- elif kind == 'max_drawdown' -%}
             {%- if p['window'] % 10 != 0 -%}
                 {{ exceptions.raise_compiler_error("max_drawdown window must be a multiple of 10, got " ~ p['window']) }}
@@ -150,9 +181,12 @@
     {%- if plan['dev_pieces'] -%}
         {%- for k in [1, 2, 3, 4, 5, 10, 15] -%}{%- do plan['close_lags'].append(k) -%}{%- endfor -%}
     {%- endif -%}
-    {%- if plan['mdd'] -%}
+    {%- if plan['mdd'] or plan['dev10_windows'] -%}
         {%- for k in range(1, 10) -%}{%- do plan['close_lags'].append(k) -%}{%- endfor -%}
     {%- endif -%}
+    {%- for w in plan['dev10_windows'] -%}
+        {%- for k in range(10, w, 10) -%}{%- do plan['close_lags'].append(k) -%}{%- endfor -%}
+    {%- endfor -%}
     {%- if plan['vol_pieces'] -%}{%- do plan.update({'volume_lags': 4}) -%}{%- endif -%}
     {%- if plan['hl_windows'] | length > 1 and plan['hl_windows'] | unique | list | length > 1 -%}
         {{ exceptions.raise_compiler_error("stoch_k and willr must share one window") }}
@@ -166,7 +200,14 @@
         {{ exceptions.raise_compiler_error("RSI and ATR must share one Wilder window") }}
     {%- endif -%}
     {%- do plan.update({'wilder_window': (wilder_windows[0] if wilder_windows else none)}) -%}
-    {%- do plan.update({'close_lags': plan['close_lags'] | unique | sort, 'emas': plan['emas'] | unique | sort}) -%}
+    {%- set rvol_lags = [] -%}
+    {%- for w in plan['rvol'] -%}{%- for k in range(5, w, 5) -%}{%- do rvol_lags.append(k) -%}{%- endfor -%}{%- endfor -%}
+    {%- set dev10_lags = [] -%}
+    {%- for w in plan['dev10_windows'] -%}{%- for k in range(10, w, 10) -%}{%- do dev10_lags.append(k) -%}{%- endfor -%}{%- endfor -%}
+    {%- do plan.update({
+        'close_lags': plan['close_lags'] | unique | sort, 'emas': plan['emas'] | unique | sort,
+        'ln_close_lags': plan['ln_close_lags'] | unique | sort, 'rvol_lags': rvol_lags | unique | sort,
+        'dev10_lags': dev10_lags | unique | sort}) -%}
     {{ return(plan) }}
 {%- endmacro %}
 
@@ -186,8 +227,14 @@
 {%- for k in plan['close_lags'] if k < 10 -%}{%- do s1_close_lags.append(k) -%}{%- endfor -%}
 {%- set s2_close_lags = [] -%}
 {%- for k in plan['close_lags'] if k >= 10 -%}{%- do s2_close_lags.append(k) -%}{%- endfor -%}
-{%- for k in plan['returns'] if k >= 1 and k < 10 and k not in s1_close_lags -%}{%- do s1_close_lags.append(k) -%}{%- endfor -%}
 with
+
+tech_input as (
+
+    select *, ln(close) as ln_close
+    from {{ prices }}
+
+),
 
 tech_stage_1 as (
 
@@ -196,6 +243,9 @@ tech_stage_1 as (
         *,
         {%- for k in s1_close_lags %}
         lag(close, {{ k }}) over code_rows as close_lag_{{ k }},
+        {%- endfor %}
+        {%- for k in plan['ln_close_lags'] if k < 10 %}
+        lag(ln_close, {{ k }}) over code_rows as ln_close_lag_{{ k }},
         {%- endfor %}
         {%- for k in range(1, plan['high_lags'] + 1) %}
         lag(high, {{ k }}) over code_rows as high_lag_{{ k }},
@@ -216,7 +266,7 @@ tech_stage_1 as (
         {%- endfor %}
         true as has_stage_1
 
-    from {{ prices }}
+    from tech_input
     window code_rows as ({{ window_spec }})
 
 ),
@@ -238,8 +288,13 @@ tech_pieces as (
         close,
         volume,
         close_lag_1,
-        {%- for k in s1_close_lags if k > 1 and (k in plan['returns'] or (k == 5 and plan['dev_pieces'])) %}
+        ln_close,
+        ln_close - ln_close_lag_1 as ret_1d,
+        {%- for k in s1_close_lags if k == 5 and plan['dev_pieces'] %}
         close_lag_{{ k }},
+        {%- endfor %}
+        {%- for k in plan['returns'] if k > 1 and k < 10 %}
+        ln_close_lag_{{ k }},
         {%- endfor %}
         {%- for w in plan['sma_frame'] %}
         mean_close_{{ w }},
@@ -254,6 +309,17 @@ tech_pieces as (
         -- deviations of the last 5 closes from this row's close: sum and sum of squares
         {% for k in range(1, 5) %}({{ _tech_close(k) }} - close){{ ' + ' if not loop.last }}{% endfor %} as dev5_sum,
         {% for k in range(1, 5) %}({{ _tech_close(k) }} - close) * ({{ _tech_close(k) }} - close){{ ' + ' if not loop.last }}{% endfor %} as dev5_sq,
+        {%- endif %}
+        {%- if plan['dev10_windows'] %}
+        -- deviations of the last 10 closes from this row's close
+        {% for k in range(1, 10) %}({{ _tech_close(k) }} - close){{ ' + ' if not loop.last }}{% endfor %} as dev10_sum,
+        {%- endif %}
+        {%- if plan['rvol'] %}
+        -- log returns of the last 5 rows (differences of ln close) as deviations from this row's
+        {%- set rets = ['ret_1d'] %}
+        {%- for k in range(1, 5) %}{% do rets.append('(ln_close_lag_' ~ k ~ ' - ln_close_lag_' ~ (k + 1) ~ ')') %}{% endfor %}
+        {% for k in range(1, 5) %}({{ rets[k] }} - ret_1d){{ ' + ' if not loop.last }}{% endfor %} as rdev5_sum,
+        {% for k in range(1, 5) %}({{ rets[k] }} - ret_1d) * ({{ rets[k] }} - ret_1d){{ ' + ' if not loop.last }}{% endfor %} as rdev5_sq,
         {%- endif %}
         {%- if plan['vol_pieces'] %}
         volume + volume_lag_1 + volume_lag_2 + volume_lag_3 + volume_lag_4 as vol5_sum,
@@ -271,7 +337,7 @@ tech_pieces as (
         least({% for i in range(1, 10) %}{{ _tech_close(9 - i) }} / run_max_{{ i }}{{ ', ' if not loop.last }}{% endfor %}) as dd10,
         least({% for k in range(10) %}{{ _tech_close(k) }}{{ ', ' if not loop.last }}{% endfor %}) as min10,
         {%- endif %}
-        ln(close / close_lag_1) as ret_1d
+        true as has_pieces
 
     from tech_stage_1
 
@@ -285,6 +351,17 @@ tech_stage_2 as (
         {%- for k in s2_close_lags %}
         lag(close, {{ k }}) over code_rows as close_lag_{{ k }},
         {%- endfor %}
+        {%- for k in plan['ln_close_lags'] if k >= 10 %}
+        lag(ln_close, {{ k }}) over code_rows as ln_close_lag_{{ k }},
+        {%- endfor %}
+        {%- if plan['dev10_windows'] %}
+        {{- _tech_lag_list('dev10_sum', plan['dev10_lags']) }}
+        {%- endif %}
+        {%- if plan['rvol'] %}
+        {{- _tech_lag_list('ret_1d', plan['rvol_lags']) }}
+        {{- _tech_lag_list('rdev5_sum', plan['rvol_lags']) }}
+        {{- _tech_lag_list('rdev5_sq', plan['rvol_lags']) }}
+        {%- endif %}
         {%- if plan['dev_pieces'] %}
         {{- _tech_lag_list('dev5_sum', [5, 10, 15]) }}
         {{- _tech_lag_list('dev5_sq', [5, 10, 15]) }}
@@ -302,7 +379,7 @@ tech_stage_2 as (
         {{- _tech_lag_list('min10', mdd_lags) }}
         {{- _tech_lag_list('dd10', mdd_lags) }}
         {%- endif %}
-        {%- for w in plan['rvol'] %}
+        {%- for w in plan['rvol_frame'] %}
         stddev_samp(ret_1d) over (code_rows rows {{ w - 1 }} preceding) as std_ret_{{ w }},
         {%- endfor %}
         {%- for span in plan['emas'] %}
@@ -312,10 +389,17 @@ tech_stage_2 as (
                          'seed_ema_' ~ span ~ ' / ' ~ a, 'close'), partitioned) }},
         {%- endfor %}
         {%- if plan['macd'] %}
-        {%- set a9 = _tech_alpha(plan['macd']['signal']) %}
-        {{ _tech_kernel_cumsum('sig', a9, 1 - 2 / (plan['macd']['signal'] + 1),
-            _tech_seeded(with_state, 'case when n = 0 then 0 else close end', '0', 'close'), partitioned) }},
-        first_value(close) over (code_rows {{ _tech_code_start_frame(partitioned) }}) as close_first,
+        {%- set p = plan['macd'] %}
+        {%- set t = _tech_macd_terms(p) %}
+        {#- the seed row's term of Q' (see tech_values): first-value seeds e_0 = c_0, signal_0 = 0,
+            or the carried EMAs and signal -#}
+        {%- set first_seed = 'close * ((1 / (' ~ t.r9 ~ ' - ' ~ t.rf ~ ') - 1 / (' ~ t.r9 ~ ' - ' ~ t.rs ~ ')) / ' ~ t.k ~ ')' %}
+        {%- set ef = 'seed_ema_' ~ p['fast'] %}{% set es = 'seed_ema_' ~ p['slow'] %}
+        {%- set state_seed = '(seed_macd_signal - ' ~ t.a9 ~ ' * (' ~ ef ~ ' - ' ~ es ~ ') + ' ~ t.a9 ~ ' * ' ~ t.r9
+            ~ ' * (' ~ ef ~ ' / (' ~ t.r9 ~ ' - ' ~ t.rf ~ ') - ' ~ es ~ ' / (' ~ t.r9 ~ ' - ' ~ t.rs ~ '))) / ('
+            ~ t.a9 ~ ' * ' ~ t.r9 ~ ' * ' ~ t.k ~ ')' %}
+        {{ _tech_kernel_cumsum('sig', t.a9, 1 - 2 / (p['signal'] + 1),
+            _tech_seeded(with_state, 'case when n = 0 then ' ~ first_seed ~ ' else close end', state_seed, 'close'), partitioned) }},
         {%- endif %}
         {%- if ww %}
         {%- set aw = '(1.0 / ' ~ ww ~ ')' %}
@@ -366,6 +450,13 @@ tech_values as (
             + 5 * (close_lag_{{ k }} - close) * (close_lag_{{ k }} - close)
             {%- endfor %} as dev20_sq,
         {%- endif %}
+        {%- for w in plan['dev10_windows'] %}
+        {{ _tech_dev_sum('dev10', 'close', 10, w) }} as dev{{ w }}_sum,
+        {%- endfor %}
+        {%- for w in plan['rvol'] %}
+        {{ _tech_dev_sum('rdev5', 'ret_1d', 5, w) }} as rdev{{ w }}_sum,
+        {{ _tech_dev_sq('rdev5', 'ret_1d', 5, w) }} as rdev{{ w }}_sq,
+        {%- endfor %}
         {%- if plan['mdd'] %}
         {%- set pieces = range(plan['mdd'] - 10, -1, -10) | list %}
         -- fold of the pieces, oldest first: dd = min(dd_A, dd_B, min_B / max_A)
@@ -379,24 +470,14 @@ tech_values as (
         {%- endif %}
         {%- if plan['macd'] %}
         {%- set p = plan['macd'] %}
-        {%- set a9 = _tech_alpha(p['signal']) %}{%- set r9 = _tech_r(a9) %}
-        {%- set af = _tech_alpha(p['fast']) %}{%- set rf = _tech_r(af) %}
-        {%- set asl = _tech_alpha(p['slow']) %}{%- set rs = _tech_r(asl) %}
-        {%- set sig_seed_n = 'coalesce(seed_n, 0)' if with_state else '0' %}
-        {%- set sig_e_fast = 'coalesce(seed_ema_' ~ p['fast'] ~ ', close_first)' if with_state else 'close_first' %}
-        {%- set sig_e_slow = 'coalesce(seed_ema_' ~ p['slow'] ~ ', close_first)' if with_state else 'close_first' %}
-        {%- set sig_seed = 'coalesce(seed_macd_signal, 0)' if with_state else '0' %}
-        {%- set q = _tech_kernel_value('sig', a9, 1 - 2 / (p['signal'] + 1)) %}
-        {%- set decay = 'pow(' ~ r9 ~ ', n - ' ~ sig_seed_n ~ ')' %}
-        -- EMA_9 of (e_fast − e_slow) in closed form: Σ_j r9^(n−j) e_j = (α r9 Q − r e_n) / (r9 − r),
-        -- Q = Σ_k r9^(n−k) x̃_k (the close kernel with r9 plus the seed term)
-        {{ decay }} * ({{ sig_seed }} - {{ a9 }} * ({{ sig_e_fast }} - {{ sig_e_slow }}))
-        + {{ a9 }} * (
-            ({{ af }} * {{ r9 }} * ({{ q }} + {{ decay }} * {{ sig_e_fast }} / {{ af }})
-                - {{ rf }} * ema_{{ p['fast'] }}_adjusted) / ({{ r9 }} - {{ rf }})
-            - ({{ asl }} * {{ r9 }} * ({{ q }} + {{ decay }} * {{ sig_e_slow }} / {{ asl }})
-                - {{ rs }} * ema_{{ p['slow'] }}_adjusted) / ({{ r9 }} - {{ rs }})
-        ) as macd_signal_adjusted,
+        {%- set t = _tech_macd_terms(p) %}
+        -- EMA_9 of (e_fast − e_slow) in closed form: with Q' = Σ_k r9^(n−k) x̃_k (the close kernel
+        -- with r9, its seed term x̃ folding in the first / carried EMAs and signal),
+        -- signal = α9 r9 K Q' − α9 rf e_fast / (r9 − rf) + α9 rs e_slow / (r9 − rs),
+        -- K = αf / (r9 − rf) − αs / (r9 − rs)
+        {{ t.a9 }} * {{ t.r9 }} * {{ t.k }} * {{ _tech_kernel_value('sig', t.a9, 1 - 2 / (p['signal'] + 1)) }}
+            - {{ t.a9 }} * {{ t.rf }} * ema_{{ p['fast'] }}_adjusted / ({{ t.r9 }} - {{ t.rf }})
+            + {{ t.a9 }} * {{ t.rs }} * ema_{{ p['slow'] }}_adjusted / ({{ t.r9 }} - {{ t.rs }}) as macd_signal_adjusted,
         {%- endif %}
         true as has_values
 
@@ -415,12 +496,12 @@ tech_features as (
         {%- set kind = f['kind'] %}
         {%- if kind == 'log_return' %}
         case when n >= {{ p['periods'] }} then
-            {% if p['periods'] == 1 %}ret_1d{% else %}ln(close / close_lag_{{ p['periods'] }}){% endif %}
+            {% if p['periods'] == 1 %}ret_1d{% else %}ln_close - ln_close_lag_{{ p['periods'] }}{% endif %}
         end as {{ f['name'] }},
         {%- elif kind == 'sma' %}
         case when n >= {{ p['window'] - 1 }} then
             {%- if p['window'] == 5 %} (close + dev5_sum / 5)
-            {%- elif p['window'] == 20 %} (close + dev20_sum / 20)
+            {%- elif p['window'] == 20 or p['window'] in plan['dev10_windows'] %} (close + dev{{ p['window'] }}_sum / {{ p['window'] }})
             {%- else %} mean_close_{{ p['window'] }}{% endif %} / caf
         end as {{ f['name'] }},
         {%- elif kind == 'ema' %}
@@ -453,7 +534,13 @@ tech_features as (
             (close - {{ mean }}) / sqrt({{ vs }})
         end as {{ f['name'] }},
         {%- elif kind == 'rvol' %}
+        {%- if p['window'] in plan['rvol'] %}
+        {%- set w = p['window'] %}{% set m2 = '(rdev' ~ w ~ '_sq - rdev' ~ w ~ '_sum * rdev' ~ w ~ '_sum / ' ~ w ~ ')' %}
+        -- sample std of the last w log returns from deviation pieces (exactly 0 on a constant run)
+        case when n >= {{ w }} then sqrt(greatest({{ m2 }}, 0) / {{ w - 1 }}) * sqrt({{ p['annualisation'] }}) end as {{ f['name'] }},
+        {%- else %}
         case when n >= {{ p['window'] }} then std_ret_{{ p['window'] }} * sqrt({{ p['annualisation'] }}) end as {{ f['name'] }},
+        {%- endif %}
         {%- elif kind == 'max_drawdown' %}
         case when n >= {{ p['window'] - 1 }} then mdd_value end as {{ f['name'] }},
         {%- elif kind == 'volume_ratio' %}
@@ -496,7 +583,8 @@ select * from tech_features
         its date bounds are constants (DuckDB then skips row groups by their min/max instead of
         scanning the whole history): the first recomputed date (the last loaded trade date and
         `lookback` trade dates before it) and the codes to recompute from row 0 (rows in the
-        recomputed dates but no stored row in the 60 days before them: new listings, gaps).
+        recomputed dates but no stored row at the state date, the last stored trade date before
+        them: new listings, gaps).
         none when nothing is loaded yet (then the model takes the full-refresh path). -#}
     {%- if not execute -%}
         {{ return({'recompute_from': '1900-01-01', 'codes_without_state': []}) }}
@@ -526,17 +614,25 @@ select * from tech_features
         {#- the driver ingested data from an earlier date (a day filled late): start there -#}
         {%- set recompute_from = requested | string -%}
     {%- endif -%}
+    {#- the state date: the last stored trade date before the recomputed ones. A listed code has a
+        (forward-filled) row every trade date, so its state is its row of that date; one equality
+        on trade_date instead of a per-code "latest row" (QUALIFY row_number(), which DuckDB
+        answers with a second full scan of the stored table) -#}
+    {%- set state_sql -%}
+        select cast(max(trade_date) as varchar) from {{ this }}
+        where trade_date < date '{{ recompute_from }}' and trade_date >= date '{{ recompute_from }}' - 60
+    {%- endset -%}
+    {%- set state_date = run_query(state_sql).columns[0].values()[0] -%}
     {%- set codes_sql -%}
         select distinct code from {{ prices }}
         where feature_row_index is not null and trade_date >= date '{{ recompute_from }}'
+        {%- if state_date is not none %}
         except
         select code from {{ this }}
-        where
-            trade_date < date '{{ recompute_from }}'
-            and trade_date >= date '{{ recompute_from }}' - 60
-            and feature_row_index >= 59
+        where trade_date = date '{{ state_date }}' and feature_row_index >= 59
+        {%- endif %}
         order by 1
     {%- endset -%}
     {%- set codes = run_query(codes_sql).columns[0].values() | list -%}
-    {{ return({'recompute_from': recompute_from, 'codes_without_state': codes}) }}
+    {{ return({'recompute_from': recompute_from, 'state_date': state_date or '1900-01-01', 'codes_without_state': codes}) }}
 {%- endmacro %}

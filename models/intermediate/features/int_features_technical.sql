@@ -18,12 +18,6 @@
 
 with
 
-int_prices_adjusted as (
-
-    select * from {{ ref('int_prices_adjusted') }}
-
-),
-
 feature_series as (
 
     select
@@ -37,8 +31,20 @@ feature_series as (
         cumulative_adj_factor as caf,
         cumulative_volume_adj_factor as cvaf
 
-    from int_prices_adjusted
-    where feature_row_index is not null
+    from {{ ref('int_prices_adjusted') }}
+    where
+        feature_row_index is not null
+        {%- if incremental_bounds is not none %}
+        -- the recomputed dates and the 59 business days of window context before them (a listed
+        -- code has a row every business day); codes without state: their whole history. Constant
+        -- bounds, filtered in the scan (a CTE read twice would be materialised whole first)
+        and (
+            trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
+            {%- if incremental_bounds.codes_without_state %}
+            or code in ({% for code in incremental_bounds.codes_without_state %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor %})
+            {%- endif %}
+        )
+        {%- endif %}
 
 ),
 
@@ -46,8 +52,6 @@ feature_series as (
 
 recent_series as (
 
-    -- the recomputed dates and the 59 business days of window context before them (a listed
-    -- code has a row every business day); constant bounds let DuckDB skip row groups
     select * from feature_series
     where trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
 
@@ -55,14 +59,13 @@ recent_series as (
 
 state_rows as (
 
-    -- each code's last stored row before the recomputed dates
+    -- each code's stored row at the state date (the last stored trade date before the
+    -- recomputed dates; a listed code has a row every trade date)
     select stored.*
     from {{ this }} as stored
     where
-        stored.trade_date < date '{{ incremental_bounds.recompute_from }}'
-        and stored.trade_date >= date '{{ incremental_bounds.recompute_from }}' - 60
+        stored.trade_date = date '{{ incremental_bounds.state_date }}'
         and stored.feature_row_index >= 59
-    qualify row_number() over (partition by stored.code order by stored.trade_date desc) = 1
 
 ),
 
