@@ -6,6 +6,7 @@ path (set here, before anything opens it); tests isolate themselves with their o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
@@ -36,6 +37,56 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def chdb_path() -> str:
     return os.environ["CHDB_PATH"]
+
+
+# Where a daily cycle reads and writes, relative to a test's own root folder: with these set, a
+# cycle touches nothing outside it (not data/, not the developer's DuckDB or ledger).
+CYCLE_PATHS = {
+    "LAKE_URL": "lake",
+    "DUCKDB_PATH": "gogooku3.duckdb",
+    "OPS_DB_PATH": "ops.sqlite",
+    "CYCLE_LOCK_PATH": "cycle.lock",
+    "ANALYST_DUCKDB_PATH": "analyst.duckdb",
+    "DBT_TARGET_PATH": "dbt_target",
+    "DBT_LOG_PATH": "dbt_logs",
+    "DLT_PIPELINES_DIR": "dlt",
+}
+
+
+def isolated_cycle_env(root: Path, **extra: str) -> dict[str, str]:
+    """The environment variables of a daily cycle confined to `root` (plus `extra`)."""
+    return {name: str(Path(root) / relative) for name, relative in CYCLE_PATHS.items()} | extra
+
+
+@contextlib.contextmanager
+def simulated_cycle(root: Path, market, api_key: str, env: dict[str, str] | None = None, **server_options):
+    """A cycle's world for in-process runs: this process's environment confined to `root`
+    (`isolated_cycle_env`) and pointed at a real simulator serving `market`; yields the server.
+    The environment is restored on exit."""
+    from ingest.simulator import SimulatorServer
+
+    mp = pytest.MonkeyPatch()
+    try:
+        for name, value in isolated_cycle_env(root, JQUANTS_API_KEY=api_key, **(env or {})).items():
+            mp.setenv(name, value)
+        with SimulatorServer(market, api_key=api_key, **server_options) as server:
+            mp.setenv("JQUANTS_BASE_URL", server.base_url)
+            yield server
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def isolated_env():
+    """`isolated_env(root, **extra)`: the environment variables of a cycle confined to `root`."""
+    return isolated_cycle_env
+
+
+@pytest.fixture(scope="session")
+def simulated_world():
+    """`with simulated_world(root, market, api_key, env=..., page_size=...) as server:` an
+    isolated in-process cycle environment against the real simulator (see `simulated_cycle`)."""
+    return simulated_cycle
 
 
 @pytest.fixture(scope="session")

@@ -45,30 +45,37 @@ def server():
         yield srv
 
 
-def cycle_env(root: Path, server) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JQUANTS_", "LAKE_", "DUCKDB_", "CLICKHOUSE_"))}
-    env.update(
-        LAKE_URL=str(root / "lake"),
-        DUCKDB_PATH=str(root / "gogooku3.duckdb"),
-        OPS_DB_PATH=str(root / "ops.sqlite"),
-        CYCLE_LOCK_PATH=str(root / "cycle.lock"),
-        ANALYST_DUCKDB_PATH=str(root / "analyst.duckdb"),
-        CHDB_PATH=str(root / "chdb"),
-        DBT_TARGET_PATH=str(root / "dbt_target"),
-        DBT_LOG_PATH=str(root / "dbt_logs"),
-        DLT_PIPELINES_DIR=str(root / "dlt"),
-        JQUANTS_BASE_URL=server.base_url,
-        JQUANTS_API_KEY=API_KEY,
-        GOGOOKU3_NO_DOTENV="1",
-        INGEST_CHUNK_DAYS="31",
-    )
-    return env
+@pytest.fixture(scope="module")
+def cycle_env(isolated_env, server):
+    """`cycle_env(root)`: the environment of an `orchestrate.py run` process confined to `root`
+    (its own chDB too: the published tables of a root are its own) against the simulator."""
+
+    def make(root: Path) -> dict[str, str]:
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JQUANTS_", "LAKE_", "DUCKDB_", "CLICKHOUSE_"))
+        }
+        return inherited | isolated_env(
+            root,
+            CHDB_PATH=str(root / "chdb"),
+            JQUANTS_BASE_URL=server.base_url,
+            JQUANTS_API_KEY=API_KEY,
+            GOGOOKU3_NO_DOTENV="1",
+            INGEST_CHUNK_DAYS="31",
+        )
+
+    return make
 
 
 def start_cycle(env: dict, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "orchestrate.py", "run", *args], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "orchestrate.py", "run", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -116,8 +123,9 @@ def assert_same_mart(a, b) -> None:
 
 
 def published(root: Path) -> list:
-    out = subprocess.run([sys.executable, "-c", PUBLISHED_HASH, str(root / "chdb")], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PUBLISHED_HASH, str(root / "chdb")], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -131,8 +139,9 @@ def ledger_has(root: Path, dataset: str, day: dt.date) -> bool:
         return False
     try:
         con = sqlite3.connect(path, timeout=1)
-        row = con.execute("select status from ledger where dataset = ? and partition_date = ?",
-                          (dataset, day.isoformat())).fetchone()
+        row = con.execute(
+            "select status from ledger where dataset = ? and partition_date = ?", (dataset, day.isoformat())
+        ).fetchone()
         con.close()
     except sqlite3.OperationalError:
         return False
@@ -140,15 +149,15 @@ def ledger_has(root: Path, dataset: str, day: dt.date) -> bool:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, server):
+def reference(tmp_path_factory, cycle_env):
     """An uninterrupted history load."""
     root = tmp_path_factory.mktemp("reference")
-    finish(start_cycle(cycle_env(root, server), "--date", str(TARGET), "--from", str(START)))
+    finish(start_cycle(cycle_env(root), "--date", str(TARGET), "--from", str(START)))
     return root
 
 
-def test_kill_during_ingest_then_rerun_equals_uninterrupted(tmp_path, server, reference):
-    env = cycle_env(tmp_path, server)
+def test_kill_during_ingest_then_rerun_equals_uninterrupted(tmp_path, server, cycle_env, reference):
+    env = cycle_env(tmp_path)
     server.set_faults(slow=1.0, slow_seconds=0.05)  # every request slow: the ingest takes a while
     try:
         proc = start_cycle(env, "--date", str(TARGET), "--from", str(START))
@@ -167,8 +176,8 @@ def test_kill_during_ingest_then_rerun_equals_uninterrupted(tmp_path, server, re
     assert published(tmp_path) == published(reference)
 
 
-def test_kill_during_dbt_build_leaves_published_state_and_next_run_completes(server, reference):
-    env = cycle_env(reference, server)
+def test_kill_during_dbt_build_leaves_published_state_and_next_run_completes(cycle_env, reference):
+    env = cycle_env(reference)
     before_published = published(reference)
     before_snapshot = file_md5(reference / "analyst.duckdb")
 

@@ -15,34 +15,19 @@ import orchestrate
 from gogooku3.ops import OpsStore
 from gogooku3.publish import clickhouse_client, published_counts
 from ingest.settings import get_settings
-from ingest.simulator import Market, SimulatorServer
+from ingest.simulator import Market
 
-START = dt.date(2024, 6, 3)
+START = dt.date(2024, 9, 2)  # two months of history: every layer fills; feature values are checked elsewhere
 FIRST_TARGET = dt.date(2024, 10, 31)
 API_KEY = "e2e-secret-key-6f1d2c9a"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, simulated_world):
     root = tmp_path_factory.mktemp("e2e")
-    mp = pytest.MonkeyPatch()
-    for name, value in {
-        "LAKE_URL": str(root / "lake"),
-        "DUCKDB_PATH": str(root / "gogooku3.duckdb"),
-        "OPS_DB_PATH": str(root / "ops.sqlite"),
-        "CYCLE_LOCK_PATH": str(root / "cycle.lock"),
-        "ANALYST_DUCKDB_PATH": str(root / "analyst.duckdb"),
-        "DBT_TARGET_PATH": str(root / "dbt_target"),
-        "DBT_LOG_PATH": str(root / "dbt_logs"),
-        "DLT_PIPELINES_DIR": str(root / "dlt"),
-        "JQUANTS_API_KEY": API_KEY,
-    }.items():
-        mp.setenv(name, value)
     market = Market(seed=7, n_codes=12, end=dt.date(2024, 11, 8))
-    with SimulatorServer(market, api_key=API_KEY, page_size=200) as server:
-        mp.setenv("JQUANTS_BASE_URL", server.base_url)
+    with simulated_world(root, market, API_KEY, page_size=200) as server:
         yield {"root": root, "market": market, "server": server}
-    mp.undo()
 
 
 def table_counts(path: str) -> dict[str, int]:

@@ -11,7 +11,7 @@ import orchestrate
 from gogooku3.ops import OpsStore
 from gogooku3.schedule import JST, DailyScheduler, ScheduleConfig
 from ingest.settings import get_settings
-from ingest.simulator import Market, SimulatorServer
+from ingest.simulator import Market
 
 HISTORY = (dt.date(2024, 8, 1), dt.date(2024, 10, 25))
 DAYS = [dt.date(2024, 10, 28), dt.date(2024, 10, 29), dt.date(2024, 10, 30)]
@@ -20,23 +20,14 @@ KEY = "schedule-key-51c2"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, simulated_world):
     root = tmp_path_factory.mktemp("schedule")
-    mp = pytest.MonkeyPatch()
-    for name, value in {
-        "LAKE_URL": str(root / "lake"), "DUCKDB_PATH": str(root / "g.duckdb"), "OPS_DB_PATH": str(root / "ops.sqlite"),
-        "CYCLE_LOCK_PATH": str(root / "cycle.lock"), "ANALYST_DUCKDB_PATH": str(root / "snap" / "gogooku3.duckdb"),
-        "DBT_TARGET_PATH": str(root / "target"), "DBT_LOG_PATH": str(root / "logs"), "DLT_PIPELINES_DIR": str(root / "dlt"),
-        "JQUANTS_API_KEY": KEY, "JQUANTS_MAX_ATTEMPTS": "2", "JQUANTS_BACKOFF_SECONDS": "0.01",
-    }.items():
-        mp.setenv(name, value)
     market = Market(seed=5, n_codes=8, end=DAYS[-1])
-    with SimulatorServer(market, api_key=KEY) as server:
-        mp.setenv("JQUANTS_BASE_URL", server.base_url)
+    retry_fast = {"JQUANTS_MAX_ATTEMPTS": "2", "JQUANTS_BACKOFF_SECONDS": "0.01"}
+    with simulated_world(root, market, KEY, env=retry_fast) as server:
         settings = get_settings()
         orchestrate.run_cycle(settings, target=HISTORY[1], start=HISTORY[0])
         yield settings, market, server
-    mp.undo()
 
 
 def test_a_day_answering_500_retries_later_days_proceed_and_it_fills_on_recovery(world):
@@ -47,7 +38,9 @@ def test_a_day_answering_500_retries_later_days_proceed_and_it_fills_on_recovery
         return [d for d in market.business_days() if start <= d <= end]
 
     config = ScheduleConfig(first_date=DAYS[0], retry_backoff_minutes=30, max_attempts=3)
-    scheduler = DailyScheduler(store, business_days, lambda day: orchestrate.scheduled_cycle(settings, day), config)
+    scheduler = DailyScheduler(
+        store, business_days, lambda day: orchestrate.scheduled_cycle(settings, day), config
+    )
 
     server.fail_date_ranges = False  # the day's own requests fail; range calls (calendar, TOPIX) do not
     server.fail_dates = {BAD.isoformat(): 500}
@@ -66,9 +59,12 @@ def test_a_day_answering_500_retries_later_days_proceed_and_it_fills_on_recovery
     assert entry.status == "loaded" and entry.attempts == 3
 
     con = duckdb.connect(settings.duckdb_path, read_only=True)
-    per_day = dict(con.execute(
-        "select trade_date, count(*) from main_marts.ml_features where trade_date >= ? group by 1", [DAYS[0]]
-    ).fetchall())
+    per_day = dict(
+        con.execute(
+            "select trade_date, count(*) from main_marts.ml_features where trade_date >= ? group by 1",
+            [DAYS[0]],
+        ).fetchall()
+    )
     con.close()
     assert set(per_day) == set(DAYS)
     assert per_day[BAD] == len(market.master_frame(BAD))

@@ -21,7 +21,7 @@ import pytest
 import orchestrate
 from gogooku3.publish import clickhouse_client, clickhouse_database, published_counts
 from ingest.settings import get_settings
-from ingest.simulator import Market, SimulatorServer
+from ingest.simulator import Market
 
 START = dt.date(2024, 9, 2)
 FIRST_TARGET = dt.date(2024, 10, 31)
@@ -41,27 +41,12 @@ MART_KEY = "expect_unique_combination_ml_features_code__trade_date"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, simulated_world):
     root = tmp_path_factory.mktemp("contracts_cycle")
-    mp = pytest.MonkeyPatch()
-    for name, value in {
-        "LAKE_URL": str(root / "lake"),
-        "DUCKDB_PATH": str(root / "gogooku3.duckdb"),
-        "OPS_DB_PATH": str(root / "ops.sqlite"),
-        "CYCLE_LOCK_PATH": str(root / "cycle.lock"),
-        "ANALYST_DUCKDB_PATH": str(root / "analyst.duckdb"),
-        "DBT_TARGET_PATH": str(root / "dbt_target"),
-        "DBT_LOG_PATH": str(root / "dbt_logs"),
-        "DLT_PIPELINES_DIR": str(root / "dlt"),
-        "JQUANTS_API_KEY": API_KEY,
-    }.items():
-        mp.setenv(name, value)
     market = Market(seed=7, n_codes=12, end=dt.date(2024, 11, 8))
-    with SimulatorServer(market, api_key=API_KEY, page_size=200) as server:
+    with simulated_world(root, market, API_KEY, page_size=200) as server:
         server.set_faults(malformed=MALFORMED_RATE, seed=MALFORMED_SEED)
-        mp.setenv("JQUANTS_BASE_URL", server.base_url)
         yield {"root": root, "market": market, "server": server}
-    mp.undo()
 
 
 @pytest.fixture(scope="module")
