@@ -25,10 +25,12 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 QLIB_TEST_PACKAGES := pyqlib==0.9.7 scipy==1.17.1 ruamel.yaml==0.19.1 redis==8.1.0 python-redis-lock==4.0.1 \
 	dill==0.4.1 joblib==1.6.0 filelock==4.3.1 cloudpickle==3.1.3
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+# One pip run for the package and its test extra (a fresh clone installs the stack once, not once
+# for `.` and again for `.[test]`); it counts as `install` too.
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install $(PIP_FLAGS) -e '.[test]' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 	$(PY) -m pip install $(PIP_FLAGS) --no-deps $(QLIB_TEST_PACKAGES) 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-	touch $@
+	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -36,8 +38,9 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(PY) orchestrate.py run
 
+# Two workers (pytest-xdist; tests/conftest.py keeps each shared dbt build on one worker).
 test: install-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 # The benchmark of issue 7 (bench/README.md): generates the full-scale lake once (bench/cache/),
 # times each step as a fresh process, writes bench/results.md and prints the table. Knobs by

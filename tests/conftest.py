@@ -101,3 +101,24 @@ def moto_s3():
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------------ parallel runs (pytest-xdist)
+# `make test` runs the suite on two workers (`-n 2`). The builds the tests share are session
+# fixtures of tests/dbt and tests/pit (each several dbt invocations): every test of one of those
+# folders goes to the same worker, so each build happens once; elsewhere a module is the unit.
+SHARED_BUILD_FOLDERS = ("tests/dbt/", "tests/pit/")
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of xdist: harmless where xdist is not installed
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedBuildScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for folder in SHARED_BUILD_FOLDERS:
+                if nodeid.startswith(folder):
+                    return folder
+            return nodeid.split("::", 1)[0]
+
+    return SharedBuildScheduling(config, log)
