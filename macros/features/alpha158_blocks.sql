@@ -84,7 +84,7 @@
     {%- set columns = [] -%}
     {%- for series in _alpha158_row_series() -%}
         {%- for k in range(1, 5) -%}
-            {%- do columns.append('lag(' ~ series ~ ', ' ~ k ~ ') over code_rows as ' ~ series ~ '_lag' ~ k) -%}
+            {%- do columns.append(_alpha158_lag(series, k) ~ ' as ' ~ series ~ '_lag' ~ k) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(columns | join(',\n            ')) }}
@@ -172,7 +172,7 @@
     {#- the state of the block ending `offset` rows back -#}
     {%- set columns = [] -%}
     {%- for column in _alpha158_state_columns() -%}
-        {%- do columns.append('lag(' ~ source ~ '_' ~ column ~ ', ' ~ offset ~ ') over code_rows as ' ~ target ~ '_' ~ column) -%}
+        {%- do columns.append(_alpha158_lag(source ~ '_' ~ column, offset) ~ ' as ' ~ target ~ '_' ~ column) -%}
     {%- endfor -%}
     {{ return(columns | join(',\n            ')) }}
 {%- endmacro %}
