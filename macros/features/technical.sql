@@ -578,25 +578,6 @@ select * from tech_features
 {%- endmacro %}
 
 
-{% macro technical_feature_series(prices) -%}
-    {#- the feature series of int_prices_adjusted under the names technical_features_select reads;
-        the caller appends `and …` conditions -#}
-    select
-        code,
-        trade_date,
-        feature_row_index as n,
-        feature_high as high,
-        feature_low as low,
-        feature_close as close,
-        feature_volume as volume,
-        cumulative_adj_factor as caf,
-        cumulative_volume_adj_factor as cvaf
-
-    from {{ prices }}
-    where feature_row_index is not null
-{%- endmacro %}
-
-
 {% macro technical_incremental_bounds(prices, lookback) -%}
     {#- For an incremental run of int_features_technical, queried before the model's SQL so that
         its date bounds are constants (DuckDB then skips row groups by their min/max instead of

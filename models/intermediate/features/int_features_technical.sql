@@ -18,14 +18,43 @@
 
 with
 
+feature_series as (
+
+    select
+        code,
+        trade_date,
+        feature_row_index as n,
+        feature_high as high,
+        feature_low as low,
+        feature_close as close,
+        feature_volume as volume,
+        cumulative_adj_factor as caf,
+        cumulative_volume_adj_factor as cvaf
+
+    from {{ ref('int_prices_adjusted') }}
+    where
+        feature_row_index is not null
+        {%- if incremental_bounds is not none %}
+        -- the recomputed dates and the 59 business days of window context before them (a listed
+        -- code has a row every business day); codes without state: their whole history. One
+        -- scan, filtered before the CTE is materialised (two scans, one per branch, measured
+        -- slower: DuckDB keeps a long `code IN (…)` only as an optional filter)
+        and (
+            trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
+            {%- if incremental_bounds.codes_without_state %}
+            or code in ({% for code in incremental_bounds.codes_without_state %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor %})
+            {%- endif %}
+        )
+        {%- endif %}
+
+),
+
 {% if incremental_bounds is not none %}
 
 recent_series as (
 
-    -- the recomputed dates and the 59 business days of window context before them (a listed
-    -- code has a row every business day); a constant bound on one column, filtered in the scan
-    {{ technical_feature_series(ref('int_prices_adjusted')) }}
-        and trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
+    select * from feature_series
+    where trade_date >= date '{{ incremental_bounds.recompute_from }}' - 150
 
 ),
 
@@ -80,10 +109,8 @@ prices as (
     union all by name
 
     -- codes without (a new listing, a gap): their whole history, from row 0
-    select *, 0 as first_n from (
-        {{ technical_feature_series(ref('int_prices_adjusted')) }}
-            and code in ({% for code in incremental_bounds.codes_without_state %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor %})
-    )
+    select *, 0 as first_n from feature_series
+    where code in ({% for code in incremental_bounds.codes_without_state %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor %})
     {%- endif %}
 
 ),
@@ -92,7 +119,7 @@ prices as (
 
 prices as (
 
-    {{ technical_feature_series(ref('int_prices_adjusted')) }}
+    select * from feature_series
 
 ),
 
