@@ -12,10 +12,13 @@
     * the 60-row max drawdown as a fold of 6 pieces of 10 rows, each (max, min, internal
       drawdown); A then B: dd = min(dd_A, dd_B, min_B / max_A). Every ratio is one IEEE division
       of two closes: bitwise the reference;
+    * sma_60 from deviation pieces of 10 closes, rvol_20 from deviation pieces of 5 log returns
+      (differences of ln close, one ln a row): LAGs instead of 60-/20-row frames;
     * EMA, Wilder (RSI, ATR) and OBV as exact closed forms over ONE cumulative SUM each:
       e_n = α r^(n−C) Σ_{j ≤ n} r^−(j−C) x̃_j with a centred exponent C (no overflow below 2C
       rows: 6,000 for r = 0.8); the MACD signal (an EMA of an EMA difference) in closed form from
-      one more close kernel (r = 0.8) and the two EMAs — no third recursion, no third stage.
+      one more close kernel (r = 0.8) whose seed-row term carries the first / stored EMAs and
+      signal, and the two EMAs — no third recursion, no third stage, no first_value.
     * State (incremental runs): the seed row of a code carries the stored EMA / Wilder / OBV
       values (in the adjusted scale of the build) and rows before it weigh 0, so one new day is
       the exact recursion step, not a re-seeded approximation.

@@ -11,7 +11,7 @@
     macros/features/technical.sql. Full refresh: exact closed forms over the whole history.
     Incremental: recompute from the last loaded trade date minus `features_lookback_days` trade
     dates; each code's recursive state (EMA, MACD signal, Wilder averages, ATR, OBV) is carried
-    from its last stored row before that date, rescaled to today's adjustment (a split inside the
+    from its stored row at the last stored trade date before that date, rescaled to today's adjustment (a split inside the
     window changes nothing stored), and its last 59 rows of prices feed the rolling windows. A
     code without such a row (new listing, gap) is recomputed from its first row. -#}
 {%- set incremental_bounds = technical_incremental_bounds(ref('int_prices_adjusted'), var('features_lookback_days') | int) if is_incremental() else none -%}
