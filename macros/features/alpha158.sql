@@ -435,19 +435,21 @@
 {%- endmacro %}
 
 
-{% macro alpha158_select_features(qlib_bars, feature_names=none) -%}
+{% macro alpha158_select_features(qlib_bars, feature_names=none, partitioned=true) -%}
     {#-
         A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
         vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN; open, high, low, close
         and volume are NULL on the same rows) returning code, trade_date, series_row_index and
         the a158_* columns of `feature_names` (Qlib names; default all 158, in Qlib's order):
         only those are computed (DuckDB drops the window statistics no column uses). One ordering,
-        (code, series_row_index), without PARTITION BY (DuckDB's window operator pays a fixed cost
-        per partition and expression: ~10 ms per 60-row partition with ~200 LAGs, which made an
-        incremental slice cost as much as 30 full rows): every LAG is masked where it would reach
-        before the code's first series row (_alpha158_lag) and every frame is cut there
-        (least(N - 1, series_row_index) preceding), exactly as pandas' rolling(N, min_periods=1)
-        cuts its windows. The rows of a code must be consecutive series rows (the qlib_bars
+        (code, series_row_index): `partitioned` (a full refresh) partitions it by code; without
+        (an incremental slice of ~70 rows per code) it is one partition, because DuckDB's window
+        operator pays a fixed cost per partition and expression (~10 ms per 60-row partition with
+        ~200 LAGs: the slice cost as much as 30 full rows), while over whole histories one
+        partition is slower and holds everything in memory (measured). Either way every LAG is
+        masked where it would reach before the code's first series row (_alpha158_lag) and every
+        frame is cut there (least(N - 1, series_row_index) preceding), exactly as pandas'
+        rolling(N, min_periods=1) cuts its windows. The rows of a code must be consecutive series rows (the qlib_bars
         contract; an incremental slice's first rows are context whose own values are not kept).
         The window statistics come from block states (alpha158_blocks.sql), rank and quantiles
         from framed window aggregates or LAG counts.
@@ -575,27 +577,27 @@
                                                     close / {{ prev_close }} as rc,
                                                     ln(volume / {{ prev_volume }} + 1) as lvr
                                                 from {{ qlib_bars }}
-                                                window code_rows as ({{ _alpha158_code_rows() }})
+                                                window code_rows as ({{ _alpha158_code_rows(partitioned) }})
                                             )
                                             window
-                                                code_rows as ({{ _alpha158_code_rows() }}),
+                                                code_rows as ({{ _alpha158_code_rows(partitioned) }}),
                                                 {%- for window in alpha158_windows() %}
                                                 {{ _alpha158_window_name(window) }} as (
-                                                    {{ _alpha158_code_rows() }}
+                                                    {{ _alpha158_code_rows(partitioned) }}
                                                     rows between least({{ window - 1 }}, series_row_index) preceding and current row
                                                 ){% if not loop.last %},{% endif %}
                                                 {%- endfor %}
                                         )
                                     )
                                 )
-                                window code_rows as ({{ _alpha158_code_rows() }})
+                                window code_rows as ({{ _alpha158_code_rows(partitioned) }})
                             )
                         )
-                        window code_rows as ({{ _alpha158_code_rows() }})
+                        window code_rows as ({{ _alpha158_code_rows(partitioned) }})
                     )
                 )
             )
-            window code_rows as ({{ _alpha158_code_rows() }})
+            window code_rows as ({{ _alpha158_code_rows(partitioned) }})
         )
     )
 {%- endmacro %}
@@ -699,7 +701,7 @@
 
     features as (
 
-        {{ alpha158_select_features('qlib_bars', feature_names) }}
+        {{ alpha158_select_features('qlib_bars', feature_names, partitioned=bounds is none) }}
 
     )
 
@@ -837,9 +839,14 @@
 {%- endmacro %}
 
 
-{% macro _alpha158_code_rows() -%}
-    {#- the one window ordering: every code's series rows in order, codes one after another -#}
+{% macro _alpha158_code_rows(partitioned=true) -%}
+    {#- the one window ordering: every code's series rows in order (codes one after another in
+        one partition when not `partitioned`) -#}
+    {%- if partitioned -%}
+    partition by code order by series_row_index
+    {%- else -%}
     order by code, series_row_index
+    {%- endif -%}
 {%- endmacro %}
 
 
