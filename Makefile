@@ -38,9 +38,12 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(PY) orchestrate.py run
 
-# Two workers (pytest-xdist; tests/conftest.py keeps each shared dbt build on one worker).
+# PYTEST_ARGS="-n 2" runs the suite on two workers (pytest-xdist; tests/conftest.py keeps each
+# shared dbt build of tests/dbt and tests/pit on one worker). Serial by default until measured on
+# an idle machine.
+PYTEST_ARGS ?=
 test: install-test
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # The benchmark of issue 7 (bench/README.md): generates the full-scale lake once (bench/cache/),
 # times each step as a fresh process, writes bench/results.md and prints the table. Knobs by
