@@ -584,7 +584,7 @@
                                                 {%- for window in alpha158_windows() %}
                                                 {{ _alpha158_window_name(window) }} as (
                                                     {{ _alpha158_code_rows(partitioned) }}
-                                                    rows between least({{ window - 1 }}, series_row_index) preceding and current row
+                                                    rows between {% if partitioned %}{{ window - 1 }}{% else %}least({{ window - 1 }}, series_row_index){% endif %} preceding and current row
                                                 ){% if not loop.last %},{% endif %}
                                                 {%- endfor %}
                                         )
