@@ -798,7 +798,9 @@ def test_a_deprecated_manifest_entry_is_not_computed(bars, tmp_path):
     retired = manifest_sql
     for name, kind, window in [("a158_roc60", "ROC", 60), ("a158_kmid", "kbar", None)]:
         params = "{}" if window is None else f"{{window: {window}}}"
-        entry = f"  - name: {name}\n    family: alpha158\n    kind: {kind}\n    params: {params}\n    status: "
+        entry = (
+            f"  - name: {name}\n    family: alpha158\n    kind: {kind}\n    params: {params}\n    status: "
+        )
         assert retired.count(entry + "active") == 1, name
         retired = retired.replace(entry + "active", entry + "deprecated")
     project = Alpha158Project(tmp_path, manifest_sql=retired, with_yaml=False)
@@ -820,7 +822,9 @@ def incremental_bars() -> pd.DataFrame:
     for code, date, factor in [("10070", dates[-4], 0.5), ("10010", dates[-2], 5.0)]:
         later = (bars["code"] == code) & (bars["trade_date"] >= date)
         bars.loc[(bars["code"] == code) & (bars["trade_date"] == date), "adj_factor"] = factor
-        bars.loc[later, ["open", "high", "low", "close"]] = (bars.loc[later, ["open", "high", "low", "close"]] * factor).round(1)
+        bars.loc[later, ["open", "high", "low", "close"]] = (
+            bars.loc[later, ["open", "high", "low", "close"]] * factor
+        ).round(1)
         bars.loc[later, "volume"] = (bars.loc[later, "volume"] / factor).round()
     # a code without a bar row on the third-last day (a NaN day of its Qlib series)
     bars = bars.drop(bars.index[(bars["code"] == "10080") & (bars["trade_date"] == dates[-3])])
@@ -849,11 +853,20 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path):
     actual = stepwise.query("select * from int_features_alpha158 order by code, trade_date")
 
     assert len(actual) == len(expected) > 0
-    assert (actual[["code", "trade_date", "a158_series_row_index"]] == expected[["code", "trade_date", "a158_series_row_index"]]).all().all()
+    assert (
+        (
+            actual[["code", "trade_date", "a158_series_row_index"]]
+            == expected[["code", "trade_date", "a158_series_row_index"]]
+        )
+        .all()
+        .all()
+    )
     value_columns = [c for c in expected.columns if c.startswith("a158_")]
     a = actual[value_columns].to_numpy(dtype=float)
     e = expected[value_columns].to_numpy(dtype=float)
-    assert (np.isnan(a) == np.isnan(e)).all(), [c for c, bad in zip(value_columns, (np.isnan(a) != np.isnan(e)).any(axis=0), strict=True) if bad]
+    assert (np.isnan(a) == np.isnan(e)).all(), [
+        c for c, bad in zip(value_columns, (np.isnan(a) != np.isnan(e)).any(axis=0), strict=True) if bad
+    ]
     diff = np.abs(a - e)[~np.isnan(e)]
     assert diff.max() <= 1e-9, diff.max()
     # the incremental days hold values (the late listing included)
