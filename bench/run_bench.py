@@ -328,9 +328,12 @@ def compare(impl: Path, mart: Path, panel: Path, warmup: int = 100) -> dict:
     con.execute("set threads = 2")
     parts, names = [], []
     for c in COLUMNS:
+        # the mart keeps price levels in the row's own (point-in-time) scale: the panel's adjusted
+        # level divided by the row's cumulative_adj_factor
+        x = f"(a.{c} / p.cumulative_adj_factor)" if c in LEVEL else f"a.{c}"
         parts += [
-            f"max(abs(a.{c} - m.{c})) filter (where t >= {warmup})",
-            f"max(abs(a.{c} - m.{c}) / p.close) filter (where t >= {warmup})",
+            f"max(abs({x} - m.{c})) filter (where t >= {warmup})",
+            f"max(abs({x} - m.{c}) / (p.close / p.cumulative_adj_factor)) filter (where t >= {warmup})",
             f"count(*) filter (where (a.{c} is null) != (m.{c} is null))",
         ]
         names += [(c, "abs"), (c, "rel"), (c, "nulls")]
