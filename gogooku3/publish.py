@@ -8,6 +8,7 @@ publishing the same DuckDB state twice leaves the same rows.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -126,13 +127,17 @@ def publish_marts(
     database = database or clickhouse_database(settings)
     client.command(f"CREATE DATABASE IF NOT EXISTS {database}")
     result = PublishResult()
-    con = duckdb.connect(settings.duckdb_path, read_only=True)
+    # the same memory cap as the dbt profile; no ORDER BY: ClickHouse sorts each inserted block by
+    # the MergeTree key itself, and a sort of the whole wide mart here would hold it in memory
+    con = duckdb.connect(
+        settings.duckdb_path,
+        read_only=True,
+        config={"memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3GB"), "preserve_insertion_order": False},
+    )
     try:
         for name in tables:
             relation = find_relation(con, name)
-            reader = con.execute(f"select * from {relation} order by code, trade_date").to_arrow_reader(
-                batch_rows
-            )
+            reader = con.execute(f"select * from {relation}").to_arrow_reader(batch_rows)
             schema = _target_schema(reader.schema)
             final, staging = f"{database}.{name}", f"{database}.{name}__staging"
             client.command(f"DROP TABLE IF EXISTS {staging}")
