@@ -90,9 +90,8 @@ def main() -> None:
 
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "models").mkdir(parents=True)
-    (WORK / "macros").mkdir()
-    for macro in (REPO / "macros" / "features").glob("alpha158*.sql"):
-        shutil.copy(macro, WORK / "macros" / macro.name)
+    # every feature macro: the manifest (one file per family) decides the active Alpha158 columns
+    shutil.copytree(REPO / "macros" / "features", WORK / "macros")
     shutil.copy(
         REPO / "models" / "intermediate" / "features" / "int_features_alpha158.sql",
         WORK / "models" / "int_features_alpha158.sql",

@@ -38,9 +38,8 @@ def main() -> None:
     panel, reference = sys.argv[1], sys.argv[2]
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "models").mkdir(parents=True)
-    (WORK / "macros").mkdir()
-    for macro in ("feature_manifest.sql", "technical.sql"):
-        shutil.copy(REPO / "macros" / "features" / macro, WORK / "macros" / macro)
+    # every feature macro: the manifest is one file per family (macros/features/manifest/)
+    shutil.copytree(REPO / "macros" / "features", WORK / "macros")
     shutil.copy(REPO / "models" / "intermediate" / "features" / "int_features_technical.sql", WORK / "models")
     source = WORK / "series.parquet"
     (WORK / "models" / "int_prices_adjusted.sql").write_text(
