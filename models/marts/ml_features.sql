@@ -154,12 +154,16 @@ joined as (
 
 ),
 
-cross_sectional as (
+{% if cross_sectional %}
+cross_sectional_values as (
 
     -- per date across the universe: percentile rank in [0, 1] among the codes with a value
-    -- (ties share the lowest rank) and z-score (sample std); NULL where the feature is NULL
+    -- (ties share the lowest rank) and z-score (sample std); NULL where the feature is NULL.
+    -- Over a narrow projection: each PARTITION BY trade_date sorts these few columns, not the
+    -- wide rows of every family (which made the mart the costliest step at scale)
     select
-        *,
+        code,
+        trade_date,
         {%- for name in cross_sectional %}
         case
             when {{ name }} is not null
@@ -170,9 +174,29 @@ cross_sectional as (
         / nullif(stddev_samp({{ name }}) over (partition by trade_date), 0) as cs_z_{{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from joined
+    from (select code, trade_date, {{ cross_sectional | join(', ') }} from joined) as narrow
 
 ),
+
+cross_sectional as (
+
+    select
+        joined.*,
+        cross_sectional_values.* exclude (code, trade_date)
+
+    from joined
+    inner join cross_sectional_values
+        on joined.code = cross_sectional_values.code
+        and joined.trade_date = cross_sectional_values.trade_date
+
+),
+{% else %}
+cross_sectional as (
+
+    select * from joined
+
+),
+{% endif %}
 
 {% if is_incremental() %}
 readjusted_history as (
