@@ -77,17 +77,32 @@ def test_the_corrected_bar_changes_the_default_build_from_its_day_on(pit_builds)
         assert old.loc[day, "ret_1d"] == pytest.approx(
             np.log(truth_old["C"] / old_bars.loc[old_bars.index < day, "close"].dropna().iloc[-1]), rel=1e-12
         )
-    # other codes are untouched
+    # other codes are untouched (but 40070, whose weekly margin balance the vendor corrected too)
+    margin_day, margin_code = scenario.CORRECTED_MARGIN
     for table in ("int_features_technical", "ml_features"):
         old, new = pit_builds.before[table], pit_builds.after[table]
         others = [c for c in old.columns if not c.startswith("cs_")]  # cross-sectional: 130A0 is in them
+        untouched_old = old[(old["code"] != code) & (old["code"] != margin_code)]
+        untouched_new = new[(new["code"] != code) & (new["code"] != margin_code)]
         pd.testing.assert_frame_equal(
-            old.loc[old["code"] != code, others].reset_index(drop=True),
-            new.loc[new["code"] != code, others].reset_index(drop=True),
+            untouched_old[others].reset_index(drop=True),
+            untouched_new[others].reset_index(drop=True),
             check_exact=False,
             rtol=1e-12,
             atol=1e-12,
         )
+    # 40070: its long balance doubled in the corrected record of margin_day, so its long/short ratio
+    # doubles from the day that record is usable on, never before; its other features do not move
+    old, new = (rows_of(b["ml_features"], margin_code) for b in (pit_builds.before, pit_builds.after))
+    assert list(old.index) == list(new.index)
+    changed = ~np.isclose(old["margin_long_short_ratio"], new["margin_long_short_ratio"], rtol=1e-12, equal_nan=True)
+    assert changed.any()
+    assert min(old.index[changed]) > margin_day
+    np.testing.assert_allclose(
+        new.loc[changed, "margin_long_short_ratio"], 2 * old.loc[changed, "margin_long_short_ratio"], rtol=1e-12
+    )
+    non_margin = [c for c in old.columns if not c.startswith(("margin_", "short_", "cs_", "label_"))]
+    pd.testing.assert_frame_equal(old[non_margin], new[non_margin], check_exact=False, rtol=1e-12, atol=1e-12)
 
 
 def test_as_known_at_restricts_every_load_after_it(pit_builds):
