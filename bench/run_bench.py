@@ -14,6 +14,11 @@
 | `BENCH_OUT` | `bench/results.md` | the markdown file the table goes to (between the `make bench` markers; the rest is kept) |
 | `BENCH_WARMUP` | `100` | rows per code left out of the max-abs-diff check (indicators.md) |
 | `BENCH_PROJECT` | this repository | the dbt project to run (a clone at a fixed commit for a quiet measurement) |
+| `BENCH_SCALING_ONLY` | `0` | `1`: only the full refresh at each size (the scaling rows), no other step |
+
+Each size's figures are kept in `BENCH_CACHE/results_c<codes>_d<days>.json`: sizes measured by separate
+invocations (e.g. `BENCH_CODES=1000,2000 BENCH_SCALING_ONLY=1`, then `BENCH_CODES=4000`) make one table;
+the main table is the largest size measured beyond its full refresh.
 
 Each timed step is a fresh process (wall, user+sys CPU and peak RSS from `wait4`, the 1-minute
 load average before and after). Per size: the lake comes from `bench/gen_lake.py` (the simulator's
@@ -24,18 +29,21 @@ models upstream of the features are built once untimed (`dbt run`), then:
    ml_features --exclude-resource-type unit_test` — every feature model the mart reads, the mart,
    and their data tests (dbt unit tests are the test suite's business);
 
-and at the largest size only (it runs first; the smaller sizes after it):
+and at the largest size only (sizes run smallest first; a smaller size's database is deleted after
+its full refresh, to leave the disk to the next):
 
-2. the daily incremental: the new day's load (`<lake>.newday`, every dataset published that day)
-   copied into the lake, then `dbt build --select +ml_features` (no --vars: a changed var re-parses the project) on a
-   copy of the database as the full refresh left it (as `orchestrate.py run` does for one day); the
-   SQL time of each model from dbt's run_results.json;
-3. publishing ml_features to embedded chDB (`gogooku3.publish.publish_marts`);
-4. the 21 technical columns from one Parquet panel (int_prices_adjusted's feature price columns, exported
+2. publishing ml_features to embedded chDB (`gogooku3.publish.publish_marts`; its files deleted after
+   each repetition);
+3. the 21 technical columns from one Parquet panel (int_prices_adjusted's feature price columns, exported
    untimed) by TA-Lib + numpy, polars, plain pandas and our macro's compiled SQL in a plain DuckDB
    process, each writing Parquet (interleaved repetitions), plus `dbt run --full-refresh` of
    int_features_technical alone; each output compared with the mart (max |diff| per column after the
-   warm-up, NULL mismatches over all rows).
+   warm-up, NULL mismatches over all rows);
+4. last, the daily incremental: the new day's load (`<lake>.newday`, every dataset published that day)
+   copied into the lake, then `dbt build --select +ml_features` (no --vars: a changed var re-parses the
+   project) on a copy of the database as the full refresh left it (as `orchestrate.py run` does for
+   one day) — or, when the disk cannot hold the copy, once in place; the SQL time of each model from
+   dbt's run_results.json.
 
 The table is rewritten after every step, so an interrupted run leaves what it measured.
 """
@@ -86,6 +94,7 @@ class Config:
     seed: int = 42
     warmup: int = 100
     new_day: dt.date = dt.date(2026, 11, 24)
+    scaling_only: bool = False
 
     @classmethod
     def from_env(cls) -> Config:
@@ -103,6 +112,7 @@ class Config:
             seed=int(env("BENCH_SEED", "42")),
             warmup=int(env("BENCH_WARMUP", "100")),
             new_day=dt.date.fromisoformat(env("BENCH_NEW_DAY", "2026-11-24")),
+            scaling_only=env("BENCH_SCALING_ONLY", "0") not in ("", "0", "false"),
         )
 
 
@@ -409,10 +419,18 @@ def fmt_rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f}" if rows and seconds else "—"
 
 
+def main_size(results: dict) -> int:
+    """The size whose steps fill the main table: the largest measured beyond its full refresh."""
+    sizes = results["sizes"]
+    full_only = [c for c in sizes if any(s.name != "full refresh" for s in sizes[c]["steps"])]
+    return max(full_only or sizes)
+
+
 def render(cfg: Config, mach: dict, results: dict) -> str:
     lines = []
-    main_codes = max(cfg.codes)
+    main_codes = main_size(results)
     main = results["sizes"][main_codes]
+    run = main.get("run") or {}
     lines.append(f"## `make bench` — {main_codes:,} codes × {cfg.days:,} days ({main['bars']:,} bars)")
     lines.append("")
     v = mach["versions"]
@@ -420,8 +438,8 @@ def render(cfg: Config, mach: dict, results: dict) -> str:
         f"Machine: {mach['cores']} cores ({mach['cpu']}), {mach['memory_gib']:.1f} GiB; {mach['os']}; "
         f"Python {mach['python']}, DuckDB {v['duckdb']}, dbt-core {v['dbt-core']} / dbt-duckdb {v['dbt-duckdb']}, "
         f"TA-Lib {v['TA-Lib']}, polars {v['polars']} (2 threads), pandas {v['pandas']}, numpy {v['numpy']}, "
-        f"pyarrow {v['pyarrow']}, chDB {v['chdb']}. Project commit {mach['commit']}. "
-        f"Run {results['started']} – {results.get('finished', '(in progress)')} UTC; BENCH_REPEAT={cfg.repeat}, BENCH_REPEAT_TECH={cfg.repeat_tech}, "
+        f"pyarrow {v['pyarrow']}, chDB {v['chdb']}. Project commit {run.get('commit', mach['commit'])}. "
+        f"Run {run.get('started', results['started'])} – {run.get('finished') or '(in progress)'} UTC; BENCH_REPEAT={cfg.repeat}, BENCH_REPEAT_TECH={cfg.repeat_tech}, "
         f"BENCH_REPEAT_FULL={cfg.repeat_full}."
     )
     lines.append("")
@@ -470,23 +488,27 @@ def render(cfg: Config, mach: dict, results: dict) -> str:
 
     # scaling
     lines.append(
-        "Scaling of the full refresh (feature models + mart + tests; 1 repetition below the largest size):"
+        "Scaling of the full refresh (feature models + mart + tests; one repetition below the main size; "
+        "sizes measured by separate `make bench` invocations are kept in `bench/cache/results_c<codes>_d<days>.json`, "
+        "the run column says which):"
     )
     lines.append("")
     lines.append(
-        "| codes | bars | ml_features rows | wall s | s per M rows | int_features_technical SQL s | peak RSS GiB | load avg |"
+        "| codes | bars | ml_features rows | wall s | CPU s | s per M rows | int_features_technical SQL s | peak RSS GiB | DuckDB file GiB | load avg | run (UTC, commit) |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
-    for codes in cfg.codes:
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for codes in sorted(set(cfg.codes) | set(results["sizes"])):
         r = results["sizes"].get(codes, {})
         if "full" not in r:
-            lines.append(f"| {codes:,} | (not run yet) | | | | | | |")
+            lines.append(f"| {codes:,} | (not run yet) | | | | | | | | | |")
             continue
         s = r["full"]
         tech = r.get("technical_sql_full")
+        rr = r.get("run") or {}
+        db = f"{r['db_gib']:.1f}" if r.get("db_gib") else ""
         lines.append(
-            f"| {codes:,} | {r['bars']:,} | {s.rows:,} | {s.wall_min:.1f} | {s.wall_min / (s.rows / 1e6):.1f} "
-            f"| {tech:.1f} | {s.rss:.2f} | {s.loads()} |"
+            f"| {codes:,} | {r['bars']:,} | {s.rows:,} | {s.wall_min:.1f} | {s.cpu_text()} | {s.wall_min / (s.rows / 1e6):.1f} "
+            f"| {tech:.1f} | {s.rss:.2f} | {db} | {s.loads()} | {rr.get('started', '')}, {rr.get('commit', '')} |"
         )
     lines.append("")
 
@@ -523,7 +545,7 @@ def render(cfg: Config, mach: dict, results: dict) -> str:
 
 
 def evaluate(cfg: Config, results: dict) -> list[tuple[str, bool]]:
-    main = results["sizes"][max(cfg.codes)]
+    main = results["sizes"][main_size(results)]
     steps = {s.name: s for s in main["steps"] if s.runs}
     out = []
     talib, sql = steps.get("talib"), steps.get("duckdb SQL")
@@ -551,17 +573,24 @@ def evaluate(cfg: Config, results: dict) -> list[tuple[str, bool]]:
         out.append((text, s.wall_min < 20))
     full = main["full"]
     out.append(
-        (f"whole active feature set full refresh < 10 min: {full.wall_min:.0f} s", full.wall_min < 600)
+        (
+            (
+                f"whole active feature set full refresh < 10 min at {main_size(results):,} codes: "
+                f"{full.wall_min:.0f} s ({full.cpu_text()} CPU-s)"
+            ),
+            full.wall_min < 600,
+        )
     )
-    worst = max(s.rss for s in steps.values())
+    worst = max(s.rss for r in results["sizes"].values() for s in r["steps"] if s.runs)
     out.append((f"peak RSS < 4 GiB in every step: max {worst:.2f} GiB", worst < 4))
-    if len(cfg.codes) > 1 and all("full" in results["sizes"].get(c, {}) for c in cfg.codes):
+    measured = sorted(c for c in results["sizes"] if "full" in results["sizes"][c])
+    if len(measured) > 1:
         per_m = [
-            results["sizes"][c]["full"].wall_min / (results["sizes"][c]["full"].rows / 1e6) for c in cfg.codes
+            results["sizes"][c]["full"].wall_min / (results["sizes"][c]["full"].rows / 1e6) for c in measured
         ]
         spread = max(per_m) / min(per_m)
         text = (f"linear cost: s per M rows {', '.join(f'{x:.1f}' for x in per_m)} at "
-                f"{', '.join(f'{c:,}' for c in cfg.codes)} codes (max/min {spread:.2f})")  # fmt: skip
+                f"{', '.join(f'{c:,}' for c in measured)} codes (max/min {spread:.2f})")  # fmt: skip
         out.append((text, spread < 1.5))
     return out
 
@@ -582,95 +611,93 @@ def write_results(path: Path, body: str) -> None:
     path.write_text(text)
 
 
+# ---------------------------------------------------------------------------- per-size results on disk
+def results_file(cfg: Config, codes: int) -> Path:
+    return cfg.cache / f"results_c{codes}_d{cfg.days}.json"
+
+
+def save_size(cfg: Config, codes: int, res: dict, run: dict) -> None:
+    """One size's measurements, kept under the cache so that sizes measured by separate `make bench`
+    invocations (BENCH_CODES=…) make one scaling table."""
+
+    def step(s: Step) -> dict:
+        return {"name": s.name, "what": s.what, "rows": s.rows, "runs": [vars(r) for r in s.runs]}
+
+    out = {k: v for k, v in res.items() if k not in ("steps", "full")}
+    out["steps"] = [step(s) for s in res["steps"]]
+    if "full" in res:
+        out["full"] = step(res["full"])
+    out["run"] = run
+    results_file(cfg, codes).write_text(json.dumps(out, indent=1, default=str))
+
+
+def load_sizes(cfg: Config) -> dict[int, dict]:
+    """Every size measured earlier with the same number of days (results_c<codes>_d<days>.json)."""
+
+    def step(d: dict) -> Step:
+        return Step(d["name"], d["what"], d["rows"], [Run(**r) for r in d["runs"]])
+
+    sizes = {}
+    for f in sorted(cfg.cache.glob(f"results_c*_d{cfg.days}.json")):
+        data = json.loads(f.read_text())
+        codes = int(f.name.split("_")[1][1:])
+        data["steps"] = [step(d) for d in data["steps"]]
+        if "full" in data:
+            data["full"] = step(data["full"])
+        sizes[codes] = data
+    return sizes
+
+
+def disk_free(path: Path) -> int:
+    return shutil.disk_usage(path).free
+
+
 # ---------------------------------------------------------------------------- main
 def bench(cfg: Config, checkpoint=lambda results: None) -> dict:
-    """Every step; `checkpoint(results)` after each one (the table so far is written each time)."""
+    """Every step; `checkpoint(results)` after each one (the table so far is written each time).
+
+    Sizes run smallest first (the scaling), each a full refresh; the largest then gets every other
+    step: publish, the 21 technical columns, and last the daily incremental (which changes the
+    database: it runs on a copy when the disk holds one, else once in place)."""
     results: dict = {"started": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}", "sizes": {}}
     biggest = max(cfg.codes)
-    sizes = {}
-    for codes in sorted(
-        cfg.codes, reverse=True
-    ):  # the largest first: full, incremental, publish; then scaling
+    for codes in sorted(cfg.codes):
         size = Size(cfg, codes)
-        sizes[codes] = size
         meta = size.ensure_lake()
         res: dict = {"bars": meta["rows"]["history"]["daily_bars"], "steps": []}
         results["sizes"][codes] = res
         size.setup()
-        reps = cfg.repeat_full if codes == biggest else 1
+        main_size = codes == biggest and not cfg.scaling_only
+        reps = cfg.repeat_full if main_size else 1
         full, timings = size.full_refresh(reps)
         res["full"] = full
         res["technical_sql_full"] = min(t[f"model.gogooku3.{TECHNICAL_MODEL}"] for t in timings)
         res["model_full"] = {n: min(t.get(n, float("inf")) for t in timings) for n in timings[0]}
+        res["db_gib"] = size.db.stat().st_size / GIB
         res["steps"].append(full)
         checkpoint(results)
-        if codes != biggest:
+        if not main_size:
+            # the next size needs the disk: this database has served its purpose
+            for p in (size.db, Path(str(size.db) + ".wal")):
+                p.unlink(missing_ok=True)
             continue
-        snapshot = size.work / "after_full_refresh.duckdb"
-        shutil.copy(size.db, snapshot)
+        main_steps(cfg, size, res, full, checkpoint, results)
+    results["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
+    return results
 
-        # 2. the daily incremental
-        inc = Step(
-            "daily incremental",
-            f"new day {cfg.new_day} in the lake, `dbt build -s +ml_features` (+ data tests)",
-            0,
-        )
-        inc_timings, inc_elapsed = [], []
-        for rep in range(cfg.repeat):
-            shutil.copy(snapshot, size.db)
-            size.add_new_day()
-            log(f"daily incremental, repetition {rep + 1}/{cfg.repeat}")
-            try:
-                inc.runs.append(
-                    size.run(
-                        size.dbt_cmd(
-                            "build",
-                            *NO_UNIT_TESTS,
-                            "--select",
-                            "+ml_features",
-                        )
-                    )
-                )
-                inc_timings.append(size.run_results(f"incremental_{rep}"))
-                inc_elapsed.append(size.last_elapsed)
-                inc.rows = size.count("ml_features", f"trade_date = date '{cfg.new_day}'")
-            finally:
-                size.remove_new_day()
-            log(
-                f"  {inc.runs[-1].wall:.1f}s wall ({inc_elapsed[-1]:.1f}s after parsing), {inc.rows} new rows"
-            )
-        inc.what += f"; dbt's own elapsed time (after startup and parsing) min {min(inc_elapsed):.1f} s"
-        shutil.copy(snapshot, size.db)
-        snapshot.unlink()
-        res["model_incremental"] = {
-            n: min(t.get(n, float("inf")) for t in inc_timings) for n in inc_timings[0]
-        }
-        res["technical_sql_incremental"] = res["model_incremental"][f"model.gogooku3.{TECHNICAL_MODEL}"]
-        feature_nodes = [n for n in res["model_incremental"] if n.startswith("model.") and
-                         (".int_features_" in n or n.endswith(".ml_features"))]  # fmt: skip
-        res["incremental_feature_sql"] = sum(res["model_incremental"][n] for n in feature_nodes)
-        inc_tech = Step(
-            "incremental technical SQL", "int_features_technical's SQL in that build (run_results)", inc.rows
-        )
-        for t, run in zip(inc_timings, inc.runs, strict=True):
-            inc_tech.runs.append(
-                Run(t[f"model.gogooku3.{TECHNICAL_MODEL}"], float("nan"), run.rss_gib, run.load)
-            )
-        res["steps"] += [inc, inc_tech]
+
+def main_steps(cfg: Config, size: Size, res: dict, full: Step, checkpoint, results: dict) -> None:
+    # 2. publish (the database as the full refresh left it); chDB's files removed after each
+    publish = Step("publish", "ml_features → embedded chDB (`gogooku3.publish.publish_marts`)", full.rows)
+    res["steps"].append(publish)
+    for rep in range(cfg.repeat):
+        log(f"publish, repetition {rep + 1}/{cfg.repeat}")
+        publish.runs.append(size.run([size.python, str(BENCH / "publish_step.py")]))
+        shutil.rmtree(size.work / "chdb", ignore_errors=True)
+        log(f"  {publish.runs[-1].wall:.1f}s wall, {publish.runs[-1].rss_gib:.2f} GiB")
         checkpoint(results)
 
-        # 3. publish (the database as the full refresh left it)
-        publish = Step("publish", "ml_features → embedded chDB (`gogooku3.publish.publish_marts`)", full.rows)
-        for rep in range(cfg.repeat):
-            log(f"publish, repetition {rep + 1}/{cfg.repeat}")
-            publish.runs.append(size.run([size.python, str(BENCH / "publish_step.py")]))
-            log(f"  {publish.runs[-1].wall:.1f}s wall")
-        res["steps"].append(publish)
-        checkpoint(results)
-
-    # 4. the 21 technical columns, at the largest size (last: the longest step)
-    size = sizes[biggest]
-    res = results["sizes"][biggest]
+    # 3. the 21 technical columns
     panel, mart, panel_rows = size.export_inputs()
     peers = {
         "talib": ("TA-Lib + numpy, per-code loop (pyarrow write)", "impl_talib.py"),
@@ -724,19 +751,73 @@ def bench(cfg: Config, checkpoint=lambda results: None) -> dict:
             log(f"comparing {name} with the mart")
             res["compare"][name] = compare(out, mart, panel, cfg.warmup)
     checkpoint(results)
-    results["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
-    return results
+
+    # 4. the daily incremental, last: it adds a day to the database. Each repetition starts from
+    # the database as the full refresh left it (a copy) when the disk holds the copy; else one
+    # repetition in place.
+    db_bytes = size.db.stat().st_size
+    snapshot = size.work / "after_full_refresh.duckdb"
+    reps = cfg.repeat
+    if disk_free(size.work) < 2 * db_bytes + 8 * GIB:
+        log(f"daily incremental: {disk_free(size.work) / GIB:.1f} GiB free for a {db_bytes / GIB:.1f} GiB "
+            "database — no copy, one repetition in place")  # fmt: skip
+        snapshot, reps = None, 1
+    else:
+        shutil.copy(size.db, snapshot)
+    inc = Step(
+        "daily incremental",
+        f"new day {cfg.new_day} in the lake, `dbt build -s +ml_features` (+ data tests)",
+        0,
+    )
+    inc_timings, inc_elapsed = [], []
+    for rep in range(reps):
+        if snapshot is not None:
+            shutil.copy(snapshot, size.db)
+        size.add_new_day()
+        log(f"daily incremental, repetition {rep + 1}/{reps}")
+        try:
+            inc.runs.append(size.run(size.dbt_cmd("build", *NO_UNIT_TESTS, "--select", "+ml_features")))
+            inc_timings.append(size.run_results(f"incremental_{rep}"))
+            inc_elapsed.append(size.last_elapsed)
+            inc.rows = size.count("ml_features", f"trade_date = date '{cfg.new_day}'")
+        finally:
+            size.remove_new_day()
+        log(f"  {inc.runs[-1].wall:.1f}s wall ({inc_elapsed[-1]:.1f}s after parsing), {inc.rows} new rows")
+    inc.what += f"; dbt's own elapsed time (after startup and parsing) min {min(inc_elapsed):.1f} s"
+    if snapshot is not None:
+        shutil.copy(snapshot, size.db)
+        snapshot.unlink()
+    res["model_incremental"] = {n: min(t.get(n, float("inf")) for t in inc_timings) for n in inc_timings[0]}
+    res["technical_sql_incremental"] = res["model_incremental"][f"model.gogooku3.{TECHNICAL_MODEL}"]
+    feature_nodes = [n for n in res["model_incremental"] if n.startswith("model.") and
+                     (".int_features_" in n or n.endswith(".ml_features"))]  # fmt: skip
+    res["incremental_feature_sql"] = sum(res["model_incremental"][n] for n in feature_nodes)
+    inc_tech = Step(
+        "incremental technical SQL", "int_features_technical's SQL in that build (run_results)", inc.rows
+    )
+    for t, run in zip(inc_timings, inc.runs, strict=True):
+        inc_tech.runs.append(Run(t[f"model.gogooku3.{TECHNICAL_MODEL}"], float("nan"), run.rss_gib, run.load))
+    res["steps"][1:1] = [inc, inc_tech]  # after the full refresh, as the table has always read
+    checkpoint(results)
 
 
 def main() -> None:
     cfg = Config.from_env()
     cfg.cache.mkdir(parents=True, exist_ok=True)
-    log(f"codes {cfg.codes}, days {cfg.days}, repeat {cfg.repeat}/{cfg.repeat_full}, project {cfg.project}")
+    log(f"codes {cfg.codes}, days {cfg.days}, repeat {cfg.repeat}/{cfg.repeat_full}, "
+        f"scaling only {cfg.scaling_only}, project {cfg.project}")  # fmt: skip
     mach = machine()
+    earlier = load_sizes(cfg)
 
     def checkpoint(results: dict) -> None:
-        results["targets"] = evaluate(cfg, results)
-        body = render(cfg, mach, results)
+        run = {"started": results["started"], "finished": results.get("finished"), "commit": mach["commit"]}
+        for codes, res in results["sizes"].items():
+            save_size(cfg, codes, res, run)
+            res["run"] = run
+        merged = {"started": results["started"], "finished": results.get("finished"),
+                  "sizes": {**earlier, **results["sizes"]}}  # fmt: skip
+        merged["targets"] = evaluate(cfg, merged)
+        body = render(cfg, mach, merged)
         write_results(cfg.out, body)
         (cfg.cache / "last_results.md").write_text(body)
 
