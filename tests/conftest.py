@@ -7,7 +7,9 @@ path (set here, before anything opens it); tests isolate themselves with their o
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -18,6 +20,7 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="gogooku3-tests-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _warm_partial_parse()
     os.environ["CHDB_PATH"] = str(_SESSION_DIR / "chdb")
     os.environ["GOGOOKU3_NO_DOTENV"] = "1"
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -26,6 +29,94 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests never talk to the real API, whatever the developer's shell or .env says.
     for name in ("JQUANTS_API_KEY", "CLICKHOUSE_URL", "LAKE_URL", "DUCKDB_PATH", "S3_ENDPOINT_URL"):
         os.environ.pop(name, None)
+
+
+# ------------------------------------------------------------------ dbt's parse, kept warm
+# Every test world of this project's dbt (tests/dbt, tests/pit, a cycle's DBT_TARGET_PATH) starts
+# with an empty target folder, and dbt then parses the whole project from scratch: 15-20 s on a
+# quiet 2-core machine, a minute under load, ~15 times a session. dbt's own partial parsing only
+# needs a previous `partial_parse.msgpack`: the first invocation of the session leaves one, kept
+# here per (profiles, target, --vars), and a fresh target folder starts from a copy. dbt then
+# re-parses whatever differs from it (file contents by checksum, env_var() values, the project
+# file), exactly as in a developer's reused target folder: what is built is the same.
+_PROJECT_DIR = Path(__file__).resolve().parents[1]
+_PARSE_CACHE = _SESSION_DIR / "partial_parse"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def _option(args: list[str], name: str, default: str | None = None) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
+
+
+def _parse_cache_key(args: list[str]) -> tuple[Path, Path] | None:
+    """(this invocation's target folder, its cached partial parse), for invocations of this
+    project; None for any other project (the throwaway ones of tests/features, tests/contracts)."""
+    project = _option(args, "--project-dir", os.environ.get("DBT_PROJECT_DIR", os.getcwd()))
+    if Path(project).resolve() != _PROJECT_DIR:
+        return None
+    target_path = Path(_option(args, "--target-path", os.environ.get("DBT_TARGET_PATH", "target")))
+    if not target_path.is_absolute():
+        target_path = Path(project) / target_path
+    key = "\x00".join(
+        str(v) for v in (_option(args, "--profiles-dir"), _option(args, "--target"), _option(args, "--vars"))
+    )
+    return target_path, _PARSE_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
+
+
+def _warm_partial_parse() -> None:
+    try:
+        from dbt.cli.main import dbtRunner
+    except ImportError:
+        return
+    if getattr(dbtRunner.invoke, "_gogooku3_warm", False):
+        return
+    invoke = dbtRunner.invoke
+
+    def warm_invoke(self, args, **kwargs):
+        paths = _parse_cache_key(list(args))
+        if paths is not None:
+            target_path, cached = paths
+            if cached.exists() and not (target_path / PARTIAL_PARSE_FILE).exists():
+                target_path.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached, target_path / PARTIAL_PARSE_FILE)
+        result = invoke(self, args, **kwargs)
+        if paths is not None and not cached.exists() and (target_path / PARTIAL_PARSE_FILE).exists():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target_path / PARTIAL_PARSE_FILE, cached)
+        return result
+
+    warm_invoke._gogooku3_warm = True
+    dbtRunner.invoke = warm_invoke
+
+    # dbt invalidates a partial parse when any connection value changes, the DuckDB file's folder
+    # included (each test world has its own). Nothing of this project reads `target.path` while
+    # parsing (target.database, the file's stem, stays in the hash), so for this project only the
+    # folder is left out of that hash.
+    import dataclasses
+    import pprint
+
+    from dbt.contracts.files import FileHash
+    from dbt.parser.manifest import ManifestLoader
+
+    state_check = ManifestLoader.build_manifest_state_check
+
+    def build_manifest_state_check(self):
+        check = state_check(self)
+        config = self.root_project
+        if Path(config.project_root).resolve() != _PROJECT_DIR or config.credentials.type != "duckdb":
+            return check
+        keys = sorted(
+            (key, Path(value).name if key == "path" and isinstance(value, str) else value)
+            for key, value in config.credentials.connection_info()
+        )
+        return dataclasses.replace(check, profile_hash=FileHash.from_contents(pprint.pformat(keys)))
+
+    ManifestLoader.build_manifest_state_check = build_manifest_state_check
 
 
 def free_port() -> int:
