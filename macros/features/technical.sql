@@ -105,6 +105,16 @@
     {{ return(t) }}
 {%- endmacro %}
 
+{% macro _tech_warm_up(partitioned, condition, value) -%}
+    {#- NULL in the warm-up rows. Partitioned (full refresh: a code's partition starts at n = 0),
+        a value built from LAGs (ret_k, the deviation-piece SMAs) is NULL there by itself, so no
+        CASE (the final projection is ~10 % of the statement's CPU). Not for values that can be
+        non-NULL early (cumulative kernels; greatest / least, which skip NULLs). The incremental
+        relation is one partition over all codes, where a LAG reaches into the previous code:
+        gate on n. -#}
+    {%- if partitioned -%}({{ value }}){%- else -%}case when {{ condition }} then {{ value }} end{%- endif -%}
+{%- endmacro %}
+
 {% macro _tech_close(k) -%}{{ 'close' if k == 0 else 'close_lag_' ~ k }}{%- endmacro %}
 
 
@@ -286,11 +296,14 @@ tech_pieces as (
         {%- endif %}
         caf,
         cvaf,
-        high,
-        low,
         close,
         volume,
-        close_lag_1,
+        -- the recursions' inputs that need the previous close, so that stage 2 carries two
+        -- columns instead of high, low and close_lag_1
+        close - close_lag_1 as close_diff_1,
+        {%- if ww and ('tr', ww) in plan['wilder'] %}
+        greatest(high - low, abs(high - close_lag_1), abs(low - close_lag_1)) as true_range,
+        {%- endif %}
         ln_close,
         ln_close - ln_close_lag_1 as ret_1d,
         {%- for k in s1_close_lags if k == 5 and plan['dev_pieces'] %}
@@ -350,7 +363,7 @@ tech_stage_2 as (
 
     -- stage 2: one cumulative SUM per recursion (closed forms), lags of the pieces
     select
-        * exclude ({% if plan['mdd'] %}{% for i in range(10) %}run_max_{{ i }}, {% endfor %}{% endif %}close_lag_1),
+        * exclude ({% if plan['mdd'] %}{% for i in range(10) %}run_max_{{ i }}, {% endfor %}{% endif %}close_diff_1),
         {%- for k in s2_close_lags %}
         lag(close, {{ k }}) over code_rows as close_lag_{{ k }},
         {%- endfor %}
@@ -407,9 +420,9 @@ tech_stage_2 as (
         {%- if ww %}
         {%- set aw = '(1.0 / ' ~ ww ~ ')' %}
         {%- set inputs = {
-            'gain': 'greatest(close - close_lag_1, 0)',
-            'loss': 'greatest(close_lag_1 - close, 0)',
-            'tr': 'greatest(high - low, abs(high - close_lag_1), abs(low - close_lag_1))'} %}
+            'gain': 'greatest(close_diff_1, 0)',
+            'loss': 'greatest(-close_diff_1, 0)',
+            'tr': 'true_range'} %}
         {%- set seeds = {'gain': 'seed_avg_gain', 'loss': 'seed_avg_loss', 'tr': 'seed_atr'} %}
         {%- for part in ['gain', 'loss', 'tr'] if (part, ww) in plan['wilder'] %}
         {{ _tech_kernel_cumsum(part, aw, 1 - 1 / ww,
@@ -420,8 +433,8 @@ tech_stage_2 as (
         {%- endif %}
         {%- if plan['obv'] %}
         sum({{ _tech_seeded(with_state,
-                'case when n = 0 then volume else sign(close - close_lag_1) * volume end',
-                'seed_obv', 'sign(close - close_lag_1) * volume') }})
+                'case when n = 0 then volume else sign(close_diff_1) * volume end',
+                'seed_obv', 'sign(close_diff_1) * volume') }})
             over (code_rows {{ _tech_code_start_frame(partitioned) }}) as obv_adjusted,
         {%- endif %}
         true as has_stage_2
@@ -498,15 +511,15 @@ tech_features as (
         {%- set p = f.get('params') or {} %}
         {%- set kind = f['kind'] %}
         {%- if kind == 'log_return' %}
-        case when n >= {{ p['periods'] }} then
-            {% if p['periods'] == 1 %}ret_1d{% else %}ln_close - ln_close_lag_{{ p['periods'] }}{% endif %}
-        end as {{ f['name'] }},
+        {%- set value = 'ret_1d' if p['periods'] == 1 else 'ln_close - ln_close_lag_' ~ p['periods'] %}
+        {{ _tech_warm_up(partitioned, 'n >= ' ~ p['periods'], value) }} as {{ f['name'] }},
         {%- elif kind == 'sma' %}
-        case when n >= {{ p['window'] - 1 }} then
-            {%- if p['window'] == 5 %} (close + dev5_sum / 5)
-            {%- elif p['window'] == 20 or p['window'] in plan['dev10_windows'] %} (close + dev{{ p['window'] }}_sum / {{ p['window'] }})
-            {%- else %} mean_close_{{ p['window'] }}{% endif %} / caf
-        end as {{ f['name'] }},
+        {%- if p['window'] in [5, 20] or p['window'] in plan['dev10_windows'] %}
+        {%- set w = p['window'] %}
+        {{ _tech_warm_up(partitioned, 'n >= ' ~ (w - 1), '(close + dev' ~ w ~ '_sum / ' ~ w ~ ') / caf') }} as {{ f['name'] }},
+        {%- else %}
+        case when n >= {{ p['window'] - 1 }} then mean_close_{{ p['window'] }} / caf end as {{ f['name'] }},
+        {%- endif %}
         {%- elif kind == 'ema' %}
         ema_{{ p['span'] }}_adjusted / caf as {{ f['name'] }},
         {%- elif kind == 'macd_line' %}
@@ -527,13 +540,13 @@ tech_features as (
         {%- elif kind == 'bb_pctb' %}
         {%- if p['window'] == 20 %}{% set m2 = '(dev20_sq - dev20_sum * dev20_sum / 20)' %}{% set mean = '(close + dev20_sum / 20)' %}{% set vp = m2 ~ ' / 20' %}
         {%- else %}{% set mean = 'mean_close_' ~ p['window'] %}{% set vp = 'var_pop_close_' ~ p['window'] %}{% endif %}
-        case when n >= {{ p['window'] - 1 }} and {{ vp }} > 0 then
+        case when {% if not (partitioned and p['window'] == 20) %}n >= {{ p['window'] - 1 }} and {% endif %}{{ vp }} > 0 then
             (close - ({{ mean }} - {{ p['width'] }} * sqrt({{ vp }}))) / ({{ 2 * p['width'] }} * sqrt({{ vp }}))
         end as {{ f['name'] }},
         {%- elif kind == 'zscore' %}
         {%- if p['window'] == 20 %}{% set m2 = '(dev20_sq - dev20_sum * dev20_sum / 20)' %}{% set mean = '(close + dev20_sum / 20)' %}{% set vs = m2 ~ ' / 19' %}
         {%- else %}{% set mean = 'mean_close_' ~ p['window'] %}{% set vs = 'var_pop_close_' ~ p['window'] ~ ' * ' ~ p['window'] ~ ' / ' ~ (p['window'] - 1) %}{% endif %}
-        case when n >= {{ p['window'] - 1 }} and {{ vs }} > 0 then
+        case when {% if not (partitioned and p['window'] == 20) %}n >= {{ p['window'] - 1 }} and {% endif %}{{ vs }} > 0 then
             (close - {{ mean }}) / sqrt({{ vs }})
         end as {{ f['name'] }},
         {%- elif kind == 'rvol' %}
@@ -548,7 +561,7 @@ tech_features as (
         case when n >= {{ p['window'] - 1 }} then mdd_value end as {{ f['name'] }},
         {%- elif kind == 'volume_ratio' %}
         {%- set vm = '((vol5_sum + vol5_sum_lag_5 + vol5_sum_lag_10 + vol5_sum_lag_15) / 20)' if p['window'] == 20 else 'mean_volume_' ~ p['window'] %}
-        case when n >= {{ p['window'] - 1 }} and {{ vm }} > 0 then volume / {{ vm }} end as {{ f['name'] }},
+        case when {% if not (partitioned and p['window'] == 20) %}n >= {{ p['window'] - 1 }} and {% endif %}{{ vm }} > 0 then volume / {{ vm }} end as {{ f['name'] }},
         {%- elif kind in ['stoch_k', 'willr'] %}
         {%- set hh = 'greatest(max_high_half, max_high_half_lag)' %}{% set ll = 'least(min_low_half, min_low_half_lag)' %}
         case when n >= {{ p['window'] - 1 }} then
