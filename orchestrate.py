@@ -139,6 +139,22 @@ def ingest_range(settings: Settings, target: dt.date, start: dt.date | None) -> 
     return min(last - dt.timedelta(days=INGEST_LOOKBACK_DAYS), target), target
 
 
+def recompute_vars(requested_start: dt.date | None, start: dt.date, target: dt.date) -> dict | None:
+    """The --vars of a cycle's `dbt build`: `recompute_from` only when the caller chose the start.
+
+    The default ingest range re-fetches INGEST_LOOKBACK_DAYS (7) calendar days before the last
+    loaded date, and every incremental model already recomputes at least that much on its own
+    (features_lookback_days = 5 business days before its last date, which is never later than the
+    last loaded date; int_daily_bars_checked / int_prices_adjusted follow what was fetched): the
+    daily cycle and a catch-up after downtime need no var. A changed --vars makes dbt re-parse the
+    whole project (1-2 minutes at full scale), so the var is passed only for an explicit --from
+    earlier than the target (a day filled late, a backfill).
+    """
+    if requested_start is not None and start < target:
+        return {"recompute_from": start.isoformat()}
+    return None
+
+
 @dataclass
 class CycleResult:
     target_date: dt.date
@@ -237,6 +253,7 @@ def run_cycle(
     from ingest.pipeline import run_backfill, run_ingest
 
     target = target or default_target_date()
+    requested_start = start
     start, target = ingest_range(settings, target, start)
     result = CycleResult(target_date=target, start_date=start)
     store = OpsStore()
@@ -264,10 +281,7 @@ def run_cycle(
 
             t0 = time.monotonic()
             args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            # a cycle over more than its own day (catch-up, a day filled late) makes the incremental
-            # models recompute from its first day; a one-day cycle needs no var (and a changed
-            # --vars makes dbt re-parse the whole project: minutes at full scale)
-            dbt_vars = {"recompute_from": start.isoformat()} if start < target else None
+            dbt_vars = recompute_vars(requested_start, start, target)
             result.dbt = run_dbt(settings, args, dbt_vars=dbt_vars)
             result.steps["dbt build"] = time.monotonic() - t0
             result.quarantine = quarantine_counts(settings)

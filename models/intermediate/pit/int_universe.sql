@@ -1,24 +1,61 @@
 {#-
     The listed universe of each trading date, from the master snapshot of that very date (no
     survivorship): a code delisted after its last trading day has no row after it.
+
+    Incremental by whole trade dates (unique_key trade_date: a date's rows are replaced, so a code
+    dropped from a corrected snapshot leaves too): a run recomputes the dates from
+    var('features_lookback_days') + 1 business days before the last date here (the day before
+    learns from the new snapshot whether its codes stay listed), or from the driver's earlier
+    var('recompute_from') - the lookback the feature models use. Every row depends only on its
+    own date, the next business day's snapshot and its own bar, all read from that bound on (a
+    constant date the staging view pushes into its Parquet scan). A master correction of an
+    older date needs var('recompute_from') or --full-refresh, as for the features.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='trade_date',
+        on_schema_change='fail',
+        full_refresh=(true if var('as_known_at', none) else none),
+    )
+}}
+{%- set recompute_from = universe_recompute_from() if is_incremental() else none %}
+
 with
 
-stg_jquants__equities_master as (
+stg_jquants__equities_master as materialized (
 
+    -- read once (a view over the whole lake)
     select * from {{ ref('stg_jquants__equities_master') }}
+    {% if recompute_from %}
+    where snapshot_date >= date '{{ recompute_from }}'
+    {% endif %}
 
 ),
 
 int_trading_calendar as (
 
     select * from {{ ref('int_trading_calendar') }}
+    {% if recompute_from %}
+    where calendar_date >= date '{{ recompute_from }}'
+    {% endif %}
 
 ),
 
-stg_jquants__daily_bars as (
+int_daily_bars_checked as (
 
-    select * from {{ ref('stg_jquants__daily_bars') }}
+    -- every bar of the lake, latest version, quarantined or not (the keys of stg_jquants__daily_bars)
+    select * from {{ ref('int_daily_bars_checked') }}
+    {% if recompute_from %}
+    where trade_date >= date '{{ recompute_from }}'
+    {% endif %}
+
+),
+
+master_dates as (
+
+    select distinct snapshot_date from stg_jquants__equities_master
 
 ),
 
@@ -26,13 +63,16 @@ snapshot_dates as (
 
     -- the business days whose snapshot is in the lake, each with the next one
     select
-        calendar_date as trade_date,
-        next_business_date
+        int_trading_calendar.calendar_date as trade_date,
+        int_trading_calendar.next_business_date,
+        next_snapshot.snapshot_date is not null as has_next_business_date_snapshot
 
     from int_trading_calendar
-    where
-        is_business_day
-        and calendar_date in (select master.snapshot_date from stg_jquants__equities_master as master)
+    inner join master_dates
+        on int_trading_calendar.calendar_date = master_dates.snapshot_date
+    left join master_dates as next_snapshot
+        on int_trading_calendar.next_business_date = next_snapshot.snapshot_date
+    where int_trading_calendar.is_business_day
 
 ),
 
@@ -41,6 +81,7 @@ listed as (
     select
         stg_jquants__equities_master.*,
         snapshot_dates.next_business_date,
+        snapshot_dates.has_next_business_date_snapshot,
         lead(stg_jquants__equities_master.snapshot_date) over (
             partition by stg_jquants__equities_master.code
             order by stg_jquants__equities_master.snapshot_date
@@ -80,20 +121,20 @@ final as (
         listed.margin_code,
         listed.margin_name,
         listed.product_category,
-        stg_jquants__daily_bars.trade_date is not null as has_bar,
-        coalesce(stg_jquants__daily_bars.close is not null, false) as is_traded,
+        int_daily_bars_checked.trade_date is not null as has_bar,
+        coalesce(int_daily_bars_checked.close is not null, false) as is_traded,
         case
             when listed.next_snapshot_date_of_code = listed.next_business_date
                 then true
-            when listed.next_business_date in (select later.trade_date from snapshot_dates as later)
+            when listed.has_next_business_date_snapshot
                 then false
         end as is_listed_next_business_day
 
     from listed
-    left join stg_jquants__daily_bars
+    left join int_daily_bars_checked
         on
-            listed.code = stg_jquants__daily_bars.code
-            and listed.snapshot_date = stg_jquants__daily_bars.trade_date
+            listed.code = int_daily_bars_checked.code
+            and listed.snapshot_date = int_daily_bars_checked.trade_date
 
 )
 

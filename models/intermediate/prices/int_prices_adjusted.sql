@@ -1,3 +1,33 @@
+{#-
+    Incremental by (code, trade date). The split adjustment of a row is a product over the
+    code's LATER rows, so a run recomputes whole codes when their change can reach back: a newly
+    fetched valid bar with adj_factor != 1 (a split), or any newly fetched bar (valid or
+    quarantined) at or before the code's last stored date (a correction, a day filled late, a
+    bar newly quarantined). For every other code the newly fetched bars come after its stored
+    rows with no split: earlier rows keep their values, and the new rows' windows carry on from
+    the code's last stored row (feature_close, feature_row_index). "Newly fetched" = ingested after
+    the latest ingested_at already here. Rows whose key is now quarantined are deleted
+    (post-hook). var('as_known_at') always rebuilds (a cut in the past is not an append).
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['code', 'trade_date'],
+        on_schema_change='fail',
+        full_refresh=(true if var('as_known_at', none) else none),
+        post_hook="""
+            delete from {{ this }}
+            using {{ ref('int_daily_bars_quarantine') }} as quarantined
+            where
+                {{ this }}.code = quarantined.code
+                and {{ this }}.trade_date = quarantined.trade_date
+        """,
+    )
+}}
+-- depends_on: {{ ref('int_daily_bars_quarantine') }}
+-- depends_on: {{ ref('int_daily_bars_checked') }}
+
 with
 
 int_daily_bars_validated as (
@@ -5,6 +35,107 @@ int_daily_bars_validated as (
     select * from {{ ref('int_daily_bars_validated') }}
 
 ),
+
+{% if is_incremental() %}
+int_daily_bars_checked as (
+
+    select * from {{ ref('int_daily_bars_checked') }}
+
+),
+
+stored as (
+
+    select * from {{ this }}
+
+),
+
+watermark as (
+
+    -- a constant: DuckDB skips the row groups of older bars
+    select cast('{{ ingested_watermark(this) }}' as timestamptz) as ingested_at
+
+),
+
+changed as (
+
+    -- every bar version fetched since the last build, quarantined or not
+    select
+        code,
+        trade_date,
+        adj_factor,
+        rule is null as is_valid
+
+    from int_daily_bars_checked
+    where ingested_at > (select watermark.ingested_at from watermark)
+
+),
+
+stored_codes as (
+
+    -- the last stored row of each changed code: where its new rows carry on from
+    select
+        code,
+        max(trade_date) as last_trade_date,
+        max(feature_row_index) as last_feature_row_index,
+        arg_max(feature_close, trade_date) as last_feature_close
+
+    from stored
+    where code in (select changed.code from changed)
+    group by code
+
+),
+
+recomputed_codes as (
+
+    select distinct changed.code
+    from changed
+    left join stored_codes
+        on changed.code = stored_codes.code
+    where
+        (changed.is_valid and coalesce(changed.adj_factor, 1.0) != 1.0)
+        or changed.trade_date <= stored_codes.last_trade_date
+
+),
+
+bars as (
+
+    -- whole codes
+    select
+        *,
+        cast(null as double) as seed_feature_close,
+        0 as seed_feature_count
+
+    from int_daily_bars_validated
+    where code in (select recomputed_codes.code from recomputed_codes)
+
+    union all
+
+    -- new rows after the stored ones, carrying on from the last stored row
+    select
+        int_daily_bars_validated.*,
+        stored_codes.last_feature_close as seed_feature_close,
+        coalesce(stored_codes.last_feature_row_index + 1, 0) as seed_feature_count
+
+    from int_daily_bars_validated
+    left join stored_codes
+        on int_daily_bars_validated.code = stored_codes.code
+    where
+        int_daily_bars_validated.ingested_at > (select watermark.ingested_at from watermark)
+        and int_daily_bars_validated.code not in (select recomputed_codes.code from recomputed_codes)
+
+),
+{% else %}
+bars as (
+
+    select
+        *,
+        cast(null as double) as seed_feature_close,
+        0 as seed_feature_count
+
+    from int_daily_bars_validated
+
+),
+{% endif %}
 
 loads as (
 
@@ -14,6 +145,9 @@ loads as (
         min(ingested_at) as load_started_at
 
     from int_daily_bars_validated
+    {% if is_incremental() %}
+    where dlt_load_id in (select distinct bars.dlt_load_id from bars)
+    {% endif %}
     group by dlt_load_id
 
 ),
@@ -21,15 +155,14 @@ loads as (
 bars_with_load as (
 
     select
-        int_daily_bars_validated.*,
-        coalesce(loads.load_started_at, int_daily_bars_validated.ingested_at) as load_started_at
+        bars.*,
+        coalesce(loads.load_started_at, bars.ingested_at) as load_started_at
 
-    from int_daily_bars_validated
+    from bars
     left join loads
-        on int_daily_bars_validated.dlt_load_id = loads.dlt_load_id
+        on bars.dlt_load_id = loads.dlt_load_id
 
 ),
-
 factored as (
 
     select
@@ -98,7 +231,10 @@ adjusted as (
         or load_started_at >= last_later_split_load_started_at
             as has_current_vendor_adjustment,
 
-        ingested_at
+        ingested_at,
+
+        seed_feature_close,
+        seed_feature_count
 
     from factored
 
@@ -109,7 +245,9 @@ carried as (
     select
         *,
         -- last traded adjusted close, carried over no-trade days; NULL before the first trade
-        last_value(adj_close ignore nulls) over code_to_date as feature_close
+        -- (an incremental run's new rows carry on from the code's last stored row)
+        coalesce(last_value(adj_close ignore nulls) over code_to_date, seed_feature_close)
+            as feature_close
 
     from adjusted
     window code_to_date as (
@@ -123,7 +261,7 @@ carried as (
 final as (
 
     select
-        *,
+        * exclude (seed_feature_close, seed_feature_count),
         case when is_traded then adj_open else feature_close end as feature_open,
         case when is_traded then adj_high else feature_close end as feature_high,
         case when is_traded then adj_low else feature_close end as feature_low,
@@ -132,7 +270,7 @@ final as (
         end as feature_volume,
         case
             when feature_close is not null
-                then count(feature_close) over code_to_date - 1
+                then seed_feature_count + count(feature_close) over code_to_date - 1
         end as feature_row_index
 
     from carried

@@ -1,75 +1,15 @@
 with
 
-source as (
+base_jquants__daily_bars as (
 
-    select * from {{ source('jquants', 'daily_bars') }}
-    where {{ as_known_at_predicate('_ingested_at') }}
-
-),
-
-renamed as (
-
-    select
-        -- keys
-        cast(code as varchar) as code,
-        cast(date as date) as trade_date,
-
-        -- raw session values (yen, shares); all NULL on a no-trade day
-        cast(o as double) as open,
-        cast(h as double) as high,
-        cast(l as double) as low,
-        cast(c as double) as close,
-        cast(vo as double) as volume,
-        cast(va as double) as turnover_value,
-
-        -- daily price-limit flags ("1" = hit); NULL when the vendor sent none
-        cast(ul as varchar) = '1' as hit_upper_limit,
-        cast(ll as varchar) = '1' as hit_lower_limit,
-
-        -- split adjustment: the factor sits on the ex-date row; its kind when the vendor says
-        -- ("1" split, "2" reverse split, "3" rights issue)
-        cast(adj_factor as double) as adj_factor,
-        cast(ex_rt as varchar) as ex_rights_type,
-
-        -- the vendor's adjusted values, kept for reconciliation only
-        cast(adj_o as double) as vendor_adj_open,
-        cast(adj_h as double) as vendor_adj_high,
-        cast(adj_l as double) as vendor_adj_low,
-        cast(adj_c as double) as vendor_adj_close,
-        cast(adj_vo as double) as vendor_adj_volume,
-
-        -- lineage
-        cast(_ingested_at as timestamptz) as ingested_at,
-        coalesce(cast(_source as varchar), 'rest') as ingest_source,
-        cast(_dlt_load_id as varchar) as dlt_load_id,
-        cast(_dlt_id as varchar) as dlt_id
-
-    from source
+    select * from {{ ref('base_jquants__daily_bars') }}
 
 ),
 
 latest_version as (
 
-    select * from renamed
-    qualify
-        row_number() over (
-            partition by code, trade_date
-            order by ingested_at desc, dlt_load_id desc, dlt_id desc
-        ) = 1
-
-),
-
-final as (
-
-    select
-        * exclude (dlt_id),
-        -- published ~16:30 JST on the trade date; the record of that session, usable from it
-        -- (macros/point_in_time.sql)
-        {{ jst_timestamp('trade_date', "'16:30'") }} as available_at,
-        {{ usable_from('available_at', session_date='trade_date') }} as usable_from
-
-    from latest_version
+    {{ daily_bars_latest_version('base_jquants__daily_bars') }}
 
 )
 
-select * from final
+select * from latest_version
