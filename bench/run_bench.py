@@ -270,7 +270,16 @@ class Size:
         # incremental tests their recent rows only (macros/data_tests_on_recent_rows.sql), as a
         # database that has been built daily would
         self.run(
-            self.dbt_cmd("build", *NO_UNIT_TESTS, "--select", "+ml_features", "--exclude", *FEATURES_SELECT)
+            self.dbt_cmd(
+                "build",
+                *NO_UNIT_TESTS,
+                "--indirect-selection",  # not the tests that also read a feature model or the mart
+                "cautious",
+                "--select",
+                "+ml_features",
+                "--exclude",
+                *FEATURES_SELECT,
+            )
         )
 
     def full_refresh(self, reps: int) -> tuple[Step, list[dict[str, float]]]:
