@@ -273,12 +273,14 @@ class Size:
             self.dbt_cmd(
                 "build",
                 *NO_UNIT_TESTS,
-                "--indirect-selection",  # not the tests that also read a feature model or the mart
-                "cautious",
                 "--select",
                 "+ml_features",
                 "--exclude",
                 *FEATURES_SELECT,
+                # and the tests declared with them (e.g. ml_features' relationships to the calendar,
+                # selected through the calendar): the full refresh builds and tests those
+                "path:models/intermediate/features",
+                "path:models/marts",
             )
         )
 
