@@ -20,7 +20,9 @@
         full_refresh=(true if var('as_known_at', none) else none),
     )
 }}
-{%- set recompute_from = universe_recompute_from() if is_incremental() else none %}
+{#- the business days of the calendar as the dates to count back over (feature_recompute_from) -#}
+{%- set business_days = '(select calendar_date as trade_date from ' ~ ref('int_trading_calendar') ~ ' where is_business_day)' -%}
+{%- set recompute_from = feature_recompute_from(business_days, var('features_lookback_days') | int + 1) if is_incremental() else none %}
 
 with
 
