@@ -48,7 +48,10 @@ never be used as model inputs.
 and max(`features_lookback_days`, 20) business days before it (the family models are exact for
 those dates; 20 = the longest label horizon); a code that split in those dates gets its older
 rows' `adj_close` re-adjusted, all else kept. Corrections older than the lookback, a change of
-`as_known_at`, `history_start` or of the manifest need `--full-refresh`."""
+`as_known_at`, `history_start` or of the manifest need `--full-refresh`. A full refresh computes
+the rows in chunks of trade dates of about `ml_features_rows_per_chunk` rows (default 1,000,000),
+one statement each, to bound memory (every column is per code × date or per date, so the chunks
+equal one statement), the newest dates in a chunk of their own (the next runs rewrite them)."""
 
 def family_order() -> list[str]:
     registry = REGISTRY.read_text()

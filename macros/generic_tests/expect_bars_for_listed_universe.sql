@@ -18,7 +18,10 @@
         model's first and last date are checked (a day not loaded at all is the freshness test's
         business), and only days with a snapshot. `row_condition` limits the model's rows,
         `universe_condition` the universe's. Returns one row per missing (date, code).
+        In a daily build the universe is read from the same recent date as the model
+        (macros/data_tests_on_recent_rows.sql: a constant bound, pushed into its scan).
     -#}
+    {%- set universe_recent_rows = recent_rows_predicate(universe) -%}
     {%- for argument_name, relation in [('universe', universe), ('calendar', calendar)] -%}
         {%- if relation is none or relation | string | trim == '' -%}
             {{ exceptions.raise_compiler_error(
@@ -64,9 +67,15 @@ listed as (
         {{ universe_code_column }} as code,
         {{ universe_date_column }} as trade_date
     from {{ universe }}
-    {%- if universe_condition %}
-    where {{ universe_condition }}
-    {%- endif %}
+    where
+        true
+        {%- if universe_condition %}
+        and ({{ universe_condition }})
+        {%- endif %}
+        {%- if universe_recent_rows %}
+        -- a daily build reads the model's recent rows (get_where_subquery): the universe's too
+        and {{ universe_recent_rows }}
+        {%- endif %}
 
 ),
 

@@ -165,6 +165,7 @@ def prices_adjusted(bars: pd.DataFrame) -> pd.DataFrame:
                     "feature_volume": np.where(
                         started, np.where(traded, b["volume"].to_numpy() / cvaf, 0.0), np.nan
                     ),
+                    "adj_factor": factors,
                     "cumulative_volume_adj_factor": cvaf,
                 }
             )

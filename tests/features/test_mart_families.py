@@ -15,6 +15,7 @@ import pytest
 from test_technical import REPO, MiniProject, feature_series, make_raw_bars
 
 TOL = 1e-9
+MART_ROWS_PER_CHUNK = 400
 CROSS_SECTIONAL = ["ret_1d", "ret_5d", "ret_20d", "rsi_14", "rvol_20", "mdd_60", "vol_ratio_20", "zscore_20",
                    "excess_ret_topix_20"]  # fmt: skip
 
@@ -101,7 +102,13 @@ def built(tmp_path_factory):
         "select null::date as trade_date, null::varchar as code, null::varchar as investor_types_section where false\n"
     )
     (models / "ml_features.sql").write_text((REPO / "models" / "marts" / "ml_features.sql").read_text())
-    project.run()
+    (project.workdir / "macros" / "ml_features.sql").write_text((REPO / "macros" / "marts" / "ml_features.sql").read_text())
+    # the mart's full refresh in chunks of dates (the post-hook inserts all but the first): every
+    # comparison below then covers the chunk boundaries (labels reading rows of the next chunk,
+    # per-date cross-sectional values)
+    rows_with_close = int(series["feature_close"].notna().sum())
+    assert rows_with_close > 3 * MART_ROWS_PER_CHUNK
+    project.run("--vars", f"{{ml_features_rows_per_chunk: {MART_ROWS_PER_CHUNK}}}")
 
     import duckdb
 

@@ -67,6 +67,22 @@ feature_series as (
 {% if is_incremental() %}
 
 {%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) %}
+{%- set series_from_sql -%}
+    -- the first date of `series` below, as a constant: a bound a scalar subquery would give is not
+    -- pushed into the breakdown's staging view (its Parquet scan and latest-version window)
+    with first_recomputed_rows as (
+        select code, min(feature_row_index) as first_row_index
+        from {{ ref('int_prices_adjusted') }}
+        where feature_row_index is not null and trade_date >= date '{{ recompute_from or '0001-01-01' }}'
+        group by code
+    )
+    select cast(min(prices.trade_date) as varchar)
+    from {{ ref('int_prices_adjusted') }} as prices
+    inner join first_recomputed_rows
+        on prices.code = first_recomputed_rows.code
+    where prices.feature_row_index >= first_recomputed_rows.first_row_index - {{ ns.max_window - 1 }}
+{%- endset -%}
+{%- set series_from = (run_query(series_from_sql).columns[0].values()[0] if execute else none) or '0001-01-01' %}
 recompute_bounds as (
 
     -- the last loaded date and `lookback` dates before it, or the driver's earlier
@@ -109,6 +125,33 @@ series as (
 
 {% endif %}
 
+volume_factor_changes as (
+
+    -- the rows where a code's volume adjustment factor (the product of the factors of its LATER
+    -- rows) can change: its first row and its split rows (adj_factor != 1). Between two of them
+    -- every row has the factor of the earlier one, so the last of these on or before a date has
+    -- the factor of the code's last row on or before it: an as-of join over a few rows per code
+    -- instead of every price row (the cost of an incremental run)
+    select
+        code,
+        trade_date,
+        cumulative_volume_adj_factor
+
+    from int_prices_adjusted
+    where coalesce(adj_factor, 1) != 1
+
+    union all
+
+    select
+        code,
+        min(trade_date) as trade_date,
+        arg_min(cumulative_volume_adj_factor, trade_date) as cumulative_volume_adj_factor
+
+    from int_prices_adjusted
+    group by code
+
+),
+
 margin_weeks_scaled as (
 
     -- f = the volume adjustment factor of the code's last price row on or before the record
@@ -120,17 +163,17 @@ margin_weeks_scaled as (
         stg_jquants__margin_interest.long_margin_balance_shares,
         stg_jquants__margin_interest.short_margin_balance_shares,
         stg_jquants__margin_interest.long_margin_balance_shares
-        / int_prices_adjusted.cumulative_volume_adj_factor as long_balance_scaled,
+        / volume_factor_changes.cumulative_volume_adj_factor as long_balance_scaled,
         stg_jquants__margin_interest.short_margin_balance_shares
-        / int_prices_adjusted.cumulative_volume_adj_factor as short_balance_scaled,
+        / volume_factor_changes.cumulative_volume_adj_factor as short_balance_scaled,
         stg_jquants__margin_interest.long_margin_balance_shares
         / nullif(stg_jquants__margin_interest.short_margin_balance_shares, 0) as long_short_ratio
 
     from stg_jquants__margin_interest
-    asof left join int_prices_adjusted
+    asof left join volume_factor_changes
         on
-            stg_jquants__margin_interest.code = int_prices_adjusted.code
-            and stg_jquants__margin_interest.record_date >= int_prices_adjusted.trade_date
+            stg_jquants__margin_interest.code = volume_factor_changes.code
+            and stg_jquants__margin_interest.record_date >= volume_factor_changes.trade_date
 
 ),
 
@@ -186,7 +229,9 @@ breakdown_shares as (
             + margin_sell_close_value_jpy as sell_side_value_jpy,
             long_buy_value_jpy + margin_buy_new_value_jpy + margin_buy_close_value_jpy as buy_side_value_jpy
         from stg_jquants__trade_breakdown
-        where trade_date >= (select min(series.trade_date) from series)
+        {%- if is_incremental() %}
+        where trade_date >= date '{{ series_from }}'
+        {%- endif %}
     ) as breakdown
 
 ),

@@ -1,0 +1,351 @@
+{% macro ml_features_full_refresh_chunks() -%}
+    {#-
+        The date ranges a full refresh of ml_features computes one statement each: consecutive
+        trade dates holding about var('ml_features_rows_per_chunk') rows (default 1,000,000) of
+        int_prices_adjusted from the codes' first trades, and the newest max(lookback, 20) + 10
+        dates a chunk of their own (so the rows the next incremental runs delete and rewrite sit in
+        a few row groups of their own). Returns a list of [from, until] (ISO
+        dates, `until` exclusive; none = open end). Every part of the mart's SELECT is
+        independent across dates (the joins are per code × date, the cross-sectional ranks per
+        date, the labels read the later rows by row index), so a chunk's rows equal the same rows
+        of one statement; the chunk bounds the join's and windows' working set of wide rows
+        (≈ 250 columns: at 9 M rows one statement needed 8.2 GiB, bench/results.md). One chunk at
+        parse time and when the var is 0.
+    -#}
+    {%- set per_chunk = var('ml_features_rows_per_chunk', 1000000) | int -%}
+    {%- if not execute or per_chunk <= 0 -%}
+        {{ return([[none, none]]) }}
+    {%- endif -%}
+    {%- set tail_dates = [var('features_lookback_days') | int, 20] | max + 10 -%}
+    {%- set starts_sql -%}
+        with rows_per_date as (
+            select
+                trade_date,
+                count(*) as rows_on_date
+            from {{ ref('int_prices_adjusted') }}
+            where
+                feature_row_index is not null
+                {% if var("history_start", none) %}
+                -- the dates before are not emitted: they belong to the first chunk
+                and trade_date >= cast('{{ var("history_start") }}' as date)
+                {% endif %}
+            group by trade_date
+        ),
+        numbered as (
+            select
+                trade_date,
+                coalesce(sum(rows_on_date) over (
+                    order by trade_date rows between unbounded preceding and 1 preceding
+                ), 0) as rows_before,
+                row_number() over (order by trade_date desc) as dates_from_end
+            from rows_per_date
+        )
+        -- the newest dates a chunk of their own: the next incremental run deletes and rewrites
+        -- them, and DuckDB's checkpoint then rewrites the row groups holding them (all of the
+        -- last chunk's, were they spread there)
+        select strftime(min(trade_date), '%Y-%m-%d') as chunk_from
+        from numbered
+        group by case when dates_from_end <= {{ tail_dates }} then -1 else rows_before // {{ per_chunk }} end
+        order by chunk_from
+    {%- endset -%}
+    {%- set starts = run_query(starts_sql).columns[0].values() | list -%}
+    {%- if starts | length <= 1 -%}
+        {{ return([[none, none]]) }}
+    {%- endif -%}
+    {%- set chunks = [] -%}
+    {%- for start in starts -%}
+        {%- do chunks.append([none if loop.first else start, none if loop.last else starts[loop.index]]) -%}
+    {%- endfor -%}
+    {{ return(chunks) }}
+{%- endmacro %}
+
+
+{% macro ml_features_chunk_predicate(date_column, chunk) -%}
+    {#- chunk = [from, until] of ml_features_full_refresh_chunks (none: open end) -#}
+    {%- if chunk[0] is not none %} and {{ date_column }} >= date '{{ chunk[0] }}'{% endif -%}
+    {%- if chunk[1] is not none %} and {{ date_column }} < date '{{ chunk[1] }}'{% endif -%}
+{%- endmacro %}
+
+
+{% macro ml_features_insert_remaining_chunks() -%}
+    {#-
+        Post-hook of ml_features: a full refresh computes the first chunk of dates in the model's
+        statement; this inserts the others, one statement each. A chunk is inserted when
+        {{ this }} holds no row in its dates (after a full refresh: every chunk but the first;
+        after an incremental run, whose dates are all stored: none). Returns the SQL ('' when
+        nothing).
+    -#}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set chunks = ml_features_full_refresh_chunks() -%}
+    {%- if chunks | length == 1 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set present_sql -%}
+        select
+        {%- for chunk in chunks %}
+            count(*) filter (where true{{ ml_features_chunk_predicate('trade_date', chunk) }}) > 0{{ ',' if not loop.last }}
+        {%- endfor %}
+        from {{ this }}
+    {%- endset -%}
+    {%- set present = run_query(present_sql).rows[0] | list -%}
+    {%- set statements = [] -%}
+    {%- for chunk in chunks -%}
+        {%- if not loop.first and not present[loop.index0] -%}
+            {%- do statements.append('insert into ' ~ this ~ ' by name\n' ~ ml_features_select(false, chunk)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+{%- endmacro %}
+
+
+{% macro ml_features_recompute_from() -%}
+    {#- The first trade date an incremental run of ml_features recomputes, as 'YYYY-MM-DD', queried
+        before the model's SQL (a constant bound is pushed into the scans of the family tables;
+        a scalar subquery is not): the last loaded date of {{ this }} and
+        max(`features_lookback_days`, 20) business days before it, or, when the driver ingested
+        data from an earlier date (var recompute_from: a day filled late), that date and the label
+        horizon (20) before it — the labels of the rows before it look forward into it. -#}
+    {%- if not execute -%}
+        {{ return('1900-01-01') }}
+    {%- endif -%}
+    {%- set label_horizon = 20 -%}
+    {%- set lookback_business_days = [var('features_lookback_days') | int, label_horizon] | max -%}
+    {%- set bounds_sql -%}
+        with business_days as (
+            select calendar_date, business_day_index
+            from {{ ref('int_trading_calendar') }}
+            where is_business_day
+        ),
+        anchors as (
+            select
+                max(business_day_index) filter (
+                    where calendar_date <= (select max(trade_date) from {{ this }})
+                ) as last_loaded_index,
+                min(business_day_index) filter (
+                    where calendar_date >= cast('{{ var("recompute_from", none) or "9999-12-31" }}' as date)
+                ) as requested_index
+            from business_days
+        )
+        select cast(least(
+            coalesce(
+                min(calendar_date) filter (
+                    where business_day_index >= (select last_loaded_index from anchors) - {{ lookback_business_days }}
+                ),
+                date '0001-01-01'
+            ),
+            coalesce(
+                min(calendar_date) filter (
+                    where business_day_index >= (select requested_index from anchors) - {{ label_horizon }}
+                ),
+                date '9999-12-31'
+            )
+        ) as varchar)
+        from business_days
+    {%- endset -%}
+    {{ return(run_query(bounds_sql).columns[0].values()[0]) }}
+{%- endmacro %}
+
+
+{% macro ml_features_select(incremental, chunk=none) -%}
+{#- The SELECT of ml_features (models/marts/ml_features.sql): `incremental` (is_incremental() of
+    the model) recomputes the recent dates of {{ this }}; otherwise every date, or only the dates
+    of `chunk` ([from, until] of ml_features_full_refresh_chunks). -#}
+{%- set chunk = chunk or [none, none] -%}
+{%- set families = feature_model_families() -%}
+{%- set labels = active_features('labels') -%}
+{%- set cross_sectional = cross_sectional_feature_names() -%}
+
+with
+
+{% if incremental %}
+{%- set recompute_from = ml_features_recompute_from() %}
+{% endif %}
+
+int_prices_adjusted as (
+
+    select * from {{ ref('int_prices_adjusted') }}
+    where
+        feature_row_index is not null
+        {% if incremental %}
+        and trade_date >= date '{{ recompute_from }}'
+        {% endif %}
+        {{- ml_features_chunk_predicate('trade_date', chunk) }}
+
+),
+
+later_prices as (
+
+    -- the rows the labels look forward to: from the first date computed here on
+    select
+        code,
+        feature_row_index,
+        feature_close
+
+    from {{ ref('int_prices_adjusted') }}
+    where
+        feature_row_index is not null
+        {% if incremental %}
+        and trade_date >= date '{{ recompute_from }}'
+        {% endif %}
+        {%- if chunk[0] is not none %}
+        and trade_date >= date '{{ chunk[0] }}'
+        {%- endif %}
+
+),
+
+{% for family in families %}
+{{ family['model'] }} as (
+
+    select * from {{ ref(family['model']) }}
+    where
+        true
+        {% if incremental %}
+        and trade_date >= date '{{ recompute_from }}'
+        {% endif %}
+        {{- ml_features_chunk_predicate('trade_date', chunk) }}
+
+),
+
+{% endfor %}
+with_labels as (
+
+    -- labels look FORWARD: ln(c_{t+k} / c_t) over the code's next k rows (feature_row_index
+    -- counts the code's rows with a feature_close: row t + k is the k-th next); never a feature
+    -- input
+    select
+        int_prices_adjusted.code,
+        int_prices_adjusted.trade_date,
+        int_prices_adjusted.close,
+        int_prices_adjusted.adj_close,
+        {%- for label in labels %}
+        ln(later_{{ loop.index }}.feature_close / int_prices_adjusted.feature_close) as {{ label['name'] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from int_prices_adjusted
+    {%- for label in labels %}
+    left join later_prices as later_{{ loop.index }}
+        on int_prices_adjusted.code = later_{{ loop.index }}.code
+        and later_{{ loop.index }}.feature_row_index = int_prices_adjusted.feature_row_index + {{ label['params']['periods'] }}
+    {%- endfor %}
+
+),
+
+joined as (
+
+    select
+        with_labels.code,
+        with_labels.trade_date,
+        with_labels.close,
+        with_labels.adj_close,
+        {%- for family in families %}
+        {%- for name in active_feature_names(family['family']) %}
+        {{ family['model'] }}.{{ name }},
+        {%- endfor %}
+        {%- endfor %}
+        {%- for label in labels %}
+        with_labels.{{ label['name'] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from with_labels
+    {%- for family in families %}
+    left join {{ family['model'] }}
+        on with_labels.code = {{ family['model'] }}.code
+        and with_labels.trade_date = {{ family['model'] }}.trade_date
+    {%- endfor %}
+
+),
+
+{% if cross_sectional %}
+cross_sectional_values as (
+
+    -- per date across the universe: percentile rank in [0, 1] among the codes with a value
+    -- (ties share the lowest rank) and z-score (sample std); NULL where the feature is NULL.
+    -- Over a narrow projection: each PARTITION BY trade_date sorts these few columns, not the
+    -- wide rows of every family (which made the mart the costliest step at scale)
+    select
+        code,
+        trade_date,
+        {%- for name in cross_sectional %}
+        case
+            when {{ name }} is not null
+                then (rank() over (partition by trade_date order by {{ name }}) - 1)
+                / nullif(count({{ name }}) over (partition by trade_date) - 1, 0)
+        end as cs_rank_{{ name }},
+        ({{ name }} - avg({{ name }}) over (partition by trade_date))
+        / nullif(stddev_samp({{ name }}) over (partition by trade_date), 0) as cs_z_{{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from (select code, trade_date, {{ cross_sectional | join(', ') }} from joined) as narrow
+
+),
+
+cross_sectional as (
+
+    select
+        joined.*,
+        cross_sectional_values.* exclude (code, trade_date)
+
+    from joined
+    inner join cross_sectional_values
+        on joined.code = cross_sectional_values.code
+        and joined.trade_date = cross_sectional_values.trade_date
+
+),
+{% else %}
+cross_sectional as (
+
+    select * from joined
+
+),
+{% endif %}
+
+
+final as (
+
+    select * from cross_sectional
+    where
+        true
+        {% if var("history_start", none) %}
+        and trade_date >= cast('{{ var("history_start") }}' as date)
+        {% endif %}
+
+)
+
+select * from final
+{%- endmacro %}
+
+
+{% macro ml_features_readjust_history() -%}
+    {#-
+        Pre-hook of ml_features (incremental runs): the stored rows before the recomputed dates of
+        a code that split in them get the adjusted close as known now. Every feature column is
+        point-in-time and stays; only adj_close (the fully adjusted close at build time) changes.
+        An UPDATE of that one column, not a delete and re-insert of the code's whole history: the
+        deleted rows would sit in every row group of the table, and DuckDB's checkpoint would
+        rewrite them all (13–20 s a day at 1,000 codes, measured). '' on a full refresh.
+    -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set recompute_from = ml_features_recompute_from() -%}
+    {%- set update_sql -%}
+        update {{ this }} as stored
+        set adj_close = prices.adj_close
+        from {{ ref('int_prices_adjusted') }} as prices
+        where
+            stored.code = prices.code
+            and stored.trade_date = prices.trade_date
+            and stored.trade_date < date '{{ recompute_from }}'
+            and stored.code in (
+                select split_rows.code
+                from {{ ref('int_prices_adjusted') }} as split_rows
+                where
+                    split_rows.trade_date >= date '{{ recompute_from }}'
+                    and split_rows.adj_factor != 1
+            )
+            and stored.adj_close is distinct from prices.adj_close
+    {%- endset -%}
+    {{ return(update_sql) }}
+{%- endmacro %}
