@@ -21,7 +21,9 @@
         In a daily build the universe is read from the same recent date as the model
         (macros/data_tests_on_recent_rows.sql: a constant bound, pushed into its scan).
     -#}
-    {%- set universe_recent_rows = recent_rows_predicate(universe) -%}
+    {#- recent_rows_predicate: macros/data_tests_on_recent_rows.sql (absent where this test is
+        used on its own: then the whole universe) -#}
+    {%- set universe_recent_rows = recent_rows_predicate(universe) if recent_rows_predicate is defined else '' -%}
     {%- for argument_name, relation in [('universe', universe), ('calendar', calendar)] -%}
         {%- if relation is none or relation | string | trim == '' -%}
             {{ exceptions.raise_compiler_error(
