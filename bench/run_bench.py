@@ -264,7 +264,9 @@ class Size:
     def setup(self) -> None:
         """Fresh database; the models upstream of the features and their data tests, untimed."""
         self.work.mkdir(parents=True, exist_ok=True)
-        for p in (self.db, Path(str(self.db) + ".wal")):
+        # dbt's partial-parse file keeps the paths of the project that wrote it: a run from another
+        # clone (BENCH_PROJECT) would load the seeds from there
+        for p in (self.db, Path(str(self.db) + ".wal"), self.target / "partial_parse.msgpack"):
             p.unlink(missing_ok=True)
         log(f"{self.codes} codes: building the models upstream of the features (untimed)")
         self.run(self.dbt_cmd("seed"))
