@@ -66,52 +66,33 @@ feature_series as (
 
 {% if is_incremental() %}
 
-{%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) %}
-{%- set series_from_sql -%}
-    -- the first date of `series` below, as a constant: a bound a scalar subquery would give is not
-    -- pushed into the breakdown's staging view (its Parquet scan and latest-version window)
-    with first_recomputed_rows as (
+{%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) or '0001-01-01' %}
+{%- set series_sql -%}
+    -- the recomputed rows (from the last loaded date and `lookback` dates before it, or the
+    -- driver's earlier var('recompute_from'): macros/features/incremental.sql) and the rows their
+    -- windows reach back to
+    select
+        prices.code,
+        prices.trade_date,
+        prices.feature_row_index,
+        prices.feature_volume
+
+    from {{ ref('int_prices_adjusted') }} as prices
+    inner join (
         select code, min(feature_row_index) as first_row_index
         from {{ ref('int_prices_adjusted') }}
-        where feature_row_index is not null and trade_date >= date '{{ recompute_from or '0001-01-01' }}'
+        where feature_row_index is not null and trade_date >= date '{{ recompute_from }}'
         group by code
-    )
-    select cast(min(prices.trade_date) as varchar)
-    from {{ ref('int_prices_adjusted') }} as prices
-    inner join first_recomputed_rows
+    ) as first_recomputed_rows
         on prices.code = first_recomputed_rows.code
     where prices.feature_row_index >= first_recomputed_rows.first_row_index - {{ ns.max_window - 1 }}
 {%- endset -%}
-{%- set series_from = (run_query(series_from_sql).columns[0].values()[0] if execute else none) or '0001-01-01' %}
-recompute_bounds as (
-
-    -- the last loaded date and `lookback` dates before it, or the driver's earlier
-    -- var('recompute_from') (macros/features/incremental.sql)
-    select cast('{{ recompute_from or '0001-01-01' }}' as date) as recompute_from_date
-
-),
-
-first_recomputed_rows as (
-
-    select
-        feature_series.code,
-        min(feature_series.feature_row_index) as first_row_index
-
-    from feature_series
-    inner join recompute_bounds
-        on feature_series.trade_date >= recompute_bounds.recompute_from_date
-    group by feature_series.code
-
-),
-
+{#- its first date, as a constant: a bound a scalar subquery would give is not pushed into the
+    breakdown's staging view (its Parquet scan and latest-version window) -#}
+{%- set series_from = (run_query('select cast(min(trade_date) as varchar) from (' ~ series_sql ~ ')').columns[0].values()[0] if execute else none) or '0001-01-01' %}
 series as (
 
-    -- the recomputed rows and the rows their windows reach back to
-    select feature_series.*
-    from feature_series
-    inner join first_recomputed_rows
-        on feature_series.code = first_recomputed_rows.code
-    where feature_series.feature_row_index >= first_recomputed_rows.first_row_index - {{ ns.max_window - 1 }}
+    {{ series_sql }}
 
 ),
 
@@ -300,7 +281,7 @@ final as (
 
     select * from features
     {% if is_incremental() %}
-    where trade_date >= (select recompute_bounds.recompute_from_date from recompute_bounds)
+    where trade_date >= date '{{ recompute_from }}'
     {% endif %}
 
 )
