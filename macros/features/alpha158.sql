@@ -435,7 +435,7 @@
 {%- endmacro %}
 
 
-{% macro alpha158_select_features(qlib_bars, feature_names=none, partitioned=true) -%}
+{% macro alpha158_select_features(qlib_bars, feature_names=none, partitioned=true, keep_from=none) -%}
     {#-
         A SELECT over `qlib_bars` (code, trade_date, series_row_index, open, high, low, close,
         vwap, volume: the output of alpha158_qlib_bars, NULL = Qlib's NaN; open, high, low, close
@@ -452,7 +452,11 @@
         rolling(N, min_periods=1) cuts its windows. The rows of a code must be consecutive series rows (the qlib_bars
         contract; an incremental slice's first rows are context whose own values are not kept).
         The window statistics come from block states (alpha158_blocks.sql), rank and quantiles
-        from framed window aggregates or LAG counts.
+        from framed window aggregates or LAG counts. `keep_from` (an incremental slice: the first
+        trade date the caller keeps): the framed rank and quantiles of those rows only, from a
+        join of each with its window's rows (_alpha158_framed_order_stats); the context rows get
+        NULL there. Framed over the whole slice they cost ten times the kept rows (~50 µs a row:
+        12.7 of the 19.8 s of a daily run at 4,000 codes, measured).
     -#}
     select
         code,
@@ -538,11 +542,8 @@
                                             select
                                                 *,
                                                 {{ _alpha158_row_lags() }},
-                                                {%- for k in range(5, 10) %}
-                                                {{ _alpha158_lag('close', k) }} as close_lag{{ k }},
-                                                {%- endfor %}
                                                 {%- set framed = [] %}
-                                                {%- for window in alpha158_windows() %}
+                                                {%- for window in (alpha158_windows() if keep_from is none else []) %}
                                                 {%- set w = _alpha158_window_name(window) %}
                                                 {%- if window not in _alpha158_lag_rank_windows() %}
                                                 {%- do framed.append('rank(order by close asc nulls last) over ' ~ w ~ ' as close_rank_asc_' ~ window) %}
@@ -552,6 +553,9 @@
                                                 {#- both quantiles from one windowed quantile state #}
                                                 {%- do framed.append('quantile_cont(close, [0.2, 0.8]) over ' ~ w ~ ' as close_quantiles_' ~ window) %}
                                                 {%- endif %}
+                                                {%- endfor %}
+                                                {%- for k in range(5, 10) %}
+                                                {{ _alpha158_lag('close', k) }} as close_lag{{ k }}{{ ',' if framed or not loop.last }}
                                                 {%- endfor %}
                                                 {{ framed | join(',\n') }}
                                             from (
@@ -599,7 +603,47 @@
             )
             window code_rows as ({{ _alpha158_code_rows(partitioned) }})
         )
-    )
+    ) as window_states
+    {%- if keep_from is not none %}
+    left join (
+        {{ _alpha158_framed_order_stats(qlib_bars, keep_from) }}
+    ) as framed_order_stats
+        using (code, series_row_index)
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro _alpha158_framed_order_stats(qlib_bars, keep_from) -%}
+    {#-
+        close_rank_asc_<w>, close_rank_desc_<w> and close_quantiles_<w> (the framed windows' values:
+        rank() with NULLs last = 1 + the window's closes strictly before the row's in that order;
+        quantile_cont over the window's non-NULL closes) of the rows of `qlib_bars` from `keep_from`,
+        each from its window's rows (the code's series rows up to w - 1 before it) by a join.
+    -#}
+    {%- set columns = [] -%}
+    {%- for window in alpha158_windows() -%}
+        {%- set in_window = 'window_rows.series_row_index > kept.series_row_index - ' ~ window -%}
+        {%- if window not in _alpha158_lag_rank_windows() -%}
+            {%- do columns.append('1 + count(*) filter (where window_rows.close < kept.close and ' ~ in_window ~ ') as close_rank_asc_' ~ window) -%}
+            {%- do columns.append('1 + count(*) filter (where window_rows.close > kept.close and ' ~ in_window ~ ') as close_rank_desc_' ~ window) -%}
+        {%- endif -%}
+        {%- if window not in _alpha158_lag_quantile_windows() -%}
+            {%- do columns.append('quantile_cont(window_rows.close, [0.2, 0.8]) filter (where ' ~ in_window ~ ') as close_quantiles_' ~ window) -%}
+        {%- endif -%}
+    {%- endfor %}
+    select
+        kept.code,
+        kept.series_row_index,
+        {{ columns | join(',\n        ') }}
+
+    from {{ qlib_bars }} as kept
+    inner join {{ qlib_bars }} as window_rows
+        on
+            window_rows.code = kept.code
+            and window_rows.series_row_index <= kept.series_row_index
+            and window_rows.series_row_index > kept.series_row_index - {{ alpha158_windows() | max }}
+    where kept.trade_date >= date '{{ keep_from }}'
+    group by kept.code, kept.series_row_index
 {%- endmacro %}
 
 
@@ -693,7 +737,7 @@
 
     ),
 
-    qlib_bars as (
+    qlib_bars as {{ "materialized " if bounds is not none }}(
 
         {{ alpha158_qlib_bars('bars', bounds.slice_from if bounds is not none else none, code_chunk) }}
 
@@ -701,7 +745,7 @@
 
     features as (
 
-        {{ alpha158_select_features('qlib_bars', feature_names, partitioned=bounds is none) }}
+        {{ alpha158_select_features('qlib_bars', feature_names, partitioned=bounds is none, keep_from=bounds.recompute_from if bounds is not none else none) }}
 
     )
 
