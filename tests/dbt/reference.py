@@ -43,6 +43,11 @@ def reference_features(bars: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def mart_value_columns(mart: pd.DataFrame) -> list[str]:
+    """The mart's value columns: every numeric column but the keys."""
+    return [c for c in mart.columns if c not in ("code", "trade_date") and pd.api.types.is_numeric_dtype(mart[c])]
+
+
 def assert_frames_close(actual: pd.DataFrame, expected: pd.DataFrame, columns, atol=1e-9, rtol=1e-12) -> None:
     """Same keys, same NULL pattern, values within atol + rtol·|expected| column by column."""
     keys = ["code", "trade_date"]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from dbt_harness import node_statuses
-from reference import FEATURES, assert_frames_close, reference_features
+from reference import FEATURES, assert_frames_close, mart_value_columns, reference_features
 from simulated_lake import SIMULATOR_FIRST_END, SIMULATOR_SECOND_END, SIMULATOR_START
 
 
@@ -116,6 +116,10 @@ def test_incremental_equals_full_refresh(simulator_builds):
     incremental, full = simulator_builds.incremental_features, simulator_builds.full_refresh_features
     assert len(incremental) == len(full) > len(simulator_builds.first_features)
     assert_frames_close(incremental, full, [*FEATURES, "close", "adj_close"], atol=0, rtol=1e-15)
+    # every column: the rows before the families' recomputed dates keep their stored features
+    # and get new labels (which look forward into the new dates); the others are recomputed
+    assert list(incremental.columns) == list(full.columns)
+    assert_frames_close(incremental, full, mart_value_columns(full), atol=1e-12, rtol=1e-9)
     assert incremental["trade_date"].max().date() == SIMULATOR_SECOND_END
     assert "147A0" in set(incremental["code"]) - set(
         simulator_builds.first_features["code"]
