@@ -13,9 +13,10 @@
     manifest (macros/features/feature_manifest.sql) joined from their family models, the labels,
     and the cross-sectional ranks / z-scores of the flagged features.
 
-    Incremental runs recompute the last loaded trade date and max(`features_lookback_days`, 20)
-    business days before it: the family models are themselves exact for those dates, and the
-    20-row forward labels of the rows before the newest 20 dates are final. A code with a split
+    Incremental runs rewrite the last loaded trade date and max(`features_lookback_days`, 20)
+    business days before it (the 20-row forward labels of the rows before the newest 20 dates are
+    final): the dates the family models recomputed (`features_lookback_days`) are joined from them
+    again, the older ones keep their stored features and get new labels. A code with a split
     (adj_factor != 1) in the recomputed dates gets the adj_close of its older rows updated (the
     pre-hook): the split re-adjusts that history; every feature column is point-in-time and stays.
 

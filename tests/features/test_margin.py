@@ -46,6 +46,7 @@ SELL = ["long_sell_value_jpy", "short_sell_excluding_margin_value_jpy", "margin_
 BUY = ["long_buy_value_jpy", "margin_buy_new_value_jpy", "margin_buy_close_value_jpy"]
 TOL = 1e-9
 INCREMENTAL_DAYS = 20
+MAX_AGE = pd.Timedelta(days=35)  # var margin_week_max_age_days
 # TSE closed Dec 31 - Jan 3: the week of 2024-12-30 has 1 business day, so no margin record
 HOLIDAYS = pd.to_datetime(["2024-12-31", "2025-01-01", "2025-01-02", "2025-01-03"])
 
@@ -82,7 +83,9 @@ def make_market(seed: int = 7) -> dict:
         "30050": (0, n, 0.03, {}),  # no margin data
         "30060": (0, n, 0.02, {}),  # margin skips a week; a week with long balance 0
         "130A0": (n - 12, n, 0.0, {}),  # listed inside the incremental days (< 20 rows)
+        "30070": (0, n, 0.02, {}),  # margin stops: its last week gets > 35 days old in the incremental days
     }
+    margin_stop = max(f for f in fridays if f <= n - 40)
     bars, margin, breakdown = [], [], []
     for code, (first, last, p_no_trade, splits) in specs.items():
         price = float(np.exp(rng.uniform(np.log(200), np.log(20000))))
@@ -112,6 +115,10 @@ def make_market(seed: int = 7) -> dict:
                 continue
             if code == "30060" and i == fridays[6]:
                 continue  # no record this week for this code
+            if code == "30030" and fridays[10] <= i <= fridays[15]:
+                continue  # six weeks without a record: stale, then no week-on-week change
+            if code == "30070" and i > margin_stop:
+                continue
             long_level *= float(np.exp(rng.normal(0, 0.15)))
             short_level *= float(np.exp(rng.normal(0, 0.3)))
             long_bal, short_bal = round(long_level, -2), round(short_level, -2)
@@ -205,14 +212,14 @@ def reference(data: dict) -> pd.DataFrame:
             row: dict = {"code": code, "trade_date": d, "feature_row_index": t}
             # the weekly columns: the latest week usable on d, compared with the code's previous week
             usable = weeks.index[weeks["usable_from"] <= d]
-            if len(usable):
+            if len(usable) and weeks.loc[usable[-1], "record_date"] >= d - MAX_AGE:
                 w = usable[-1]
                 rec = weeks.loc[w]
                 long_, short = rec["long_margin_balance_shares"], rec["short_margin_balance_shares"]
                 ratio = _ratio(long_, short)
                 row["margin_record_date"] = rec["record_date"]
                 row["margin_long_short_ratio"] = ratio
-                if w > 0:
+                if w > 0 and weeks.loc[w - 1, "record_date"] >= rec["record_date"] - MAX_AGE:
                     prev = weeks.loc[w - 1]
                     between = split_between(prev["record_date"], rec["record_date"])
                     row["margin_long_short_ratio_chg_1w"] = ratio - _ratio(
@@ -283,6 +290,7 @@ class MiniProject:
                 macro-paths: ["macros"]
                 vars:
                   features_lookback_days: {lookback}
+                  margin_week_max_age_days: {MAX_AGE.days}
                 models:
                   margin_test:
                     +materialized: view
@@ -439,6 +447,27 @@ def test_as_of_usable_from(market, builds):
     first_rows = joined.groupby(["code", "record_date"])["trade_date"].min().reset_index()
     first_rows = first_rows.merge(margin, on=["code", "record_date"])
     assert (first_rows["trade_date"] == first_rows["usable_from"]).all()
+
+
+def test_stale_weeks_and_long_gaps_are_null(market, builds):
+    """A week older than 35 days reaches no row (the code the vendor stops reporting: inside the
+    incremental days too), and the first week after a six-week gap has no week-on-week change."""
+    margin = market["margin"]
+    for label in ("full", "incremental"):
+        frame = builds[label]
+        stopped = frame[frame["code"] == "30070"]
+        last_week = margin.loc[margin["code"] == "30070", "record_date"].max()
+        stale = stopped["trade_date"] > last_week + MAX_AGE
+        assert stale.sum() > 5 and (stopped.loc[stale, "trade_date"] >= market["days"][-INCREMENTAL_DAYS]).any()
+        assert stopped.loc[stale, WEEKLY].isna().all().all() and stopped.loc[stale, "margin_record_date"].isna().all()
+        assert stopped.loc[~stale & stopped["margin_record_date"].notna(), "margin_long_short_ratio"].notna().any()
+        gap = frame[frame["code"] == "30030"]
+        weeks = margin.loc[margin["code"] == "30030", "record_date"].sort_values()
+        after_gap = weeks[weeks.diff() > MAX_AGE].iloc[0]
+        rows = gap[gap["margin_record_date"] == after_gap]
+        assert len(rows) > 0 and rows["margin_long_balance_chg_1w"].isna().all()
+        assert rows["margin_long_short_ratio"].notna().all()
+        assert gap["margin_long_balance_chg_1w"].notna().sum() > 30
 
 
 def test_warm_up_rows_are_null_never_zero(builds):

@@ -14,9 +14,11 @@ description: |
   **Weekly margin balances** (`stg_jquants__margin_interest`, record date normally a Friday,
   published the 2nd business day after it at 16:30 JST, usable from the next business day): a
   week reaches a row only from its `usable_from` (as-of join on `trade_date >= usable_from`, the
-  latest such week; NULL before the code's first usable week). Week-on-week changes are computed
-  on the weekly rows of the code (previous = the code's previous record date, whatever the gap),
-  never by daily windows. Balances are share counts of their record date: a split between two
+  latest such week, while its record date is at most `margin_week_max_age_days` (35) days before
+  the trade date; NULL before the code's first usable week and once its latest week is older: a
+  code the vendor stops reporting does not carry a months-old balance). Week-on-week changes are
+  computed on the weekly rows of the code (previous = the code's previous record date, when it is
+  at most 35 days earlier; NULL after a longer gap), never by daily windows. Balances are share counts of their record date: a split between two
   record dates or between the record date and the trade date is removed with the volume
   adjustment factors of `int_prices_adjusted` (balance ÷ `cumulative_volume_adj_factor` of the
   code's last price row on or before the record date = the balance in the share scale of
@@ -34,7 +36,8 @@ description: |
 
   Incremental: recomputes from `feature_recompute_from` (the last loaded date minus
   `features_lookback_days` trade dates, or the driver's earlier `recompute_from`) with the 19
-  rows of window context before it; the weekly table is recomputed in full (small).
+  rows of window context before it, and the weeks recorded from 70 days before it (the usable
+  weeks are at most 35 days old, their previous records at most 35 days older).
 extra_columns:
   - name: feature_row_index
     data_type: bigint
@@ -42,7 +45,7 @@ extra_columns:
     not_null: true
   - name: margin_record_date
     data_type: date
-    description: "Record date of the weekly margin balance the margin_* weekly columns use (the latest week usable on the trade date); NULL before the code's first usable week."
+    description: "Record date of the weekly margin balance the margin_* weekly columns use (the latest week usable on the trade date, at most margin_week_max_age_days old); NULL before the code's first usable week or when the latest is older."
 features:
   - name: margin_long_short_ratio
     family: margin
@@ -50,28 +53,28 @@ features:
     params: {}
     status: active
     inputs: [long_margin_balance_shares, short_margin_balance_shares, usable_from]
-    description: "Long (margin buying) balance ÷ short (margin selling) balance of the latest week usable on the date (shares ÷ shares, split-invariant); NULL when the short balance is 0 or before the code's first usable week."
+    description: "Long (margin buying) balance ÷ short (margin selling) balance of the latest week usable on the date (shares ÷ shares, split-invariant); NULL when the short balance is 0, before the code's first usable week or when the latest usable week is more than 35 days old."
   - name: margin_long_short_ratio_chg_1w
     family: margin
     kind: margin_balance_ratio_change
     params: {weeks: 1}
     status: active
     inputs: [long_margin_balance_shares, short_margin_balance_shares, usable_from]
-    description: "margin_long_short_ratio of the week − that of the code's previous record week (a difference of ratios, computed on the weekly rows); NULL when either ratio is NULL or the code has no previous week."
+    description: "margin_long_short_ratio of the week − that of the code's previous record week (a difference of ratios, computed on the weekly rows); NULL when either ratio is NULL or the code has no previous record within 35 days."
   - name: margin_long_balance_chg_1w
     family: margin
     kind: margin_balance_change
     params: {side: long, weeks: 1}
     status: active
     inputs: [long_margin_balance_shares, usable_from, cumulative_volume_adj_factor]
-    description: "Relative change of the long margin balance vs the code's previous record week, split-adjusted: (L_w ÷ f_w) ÷ (L_{w-1} ÷ f_{w-1}) − 1 with f the volume adjustment factor at each record date (a split between the two weeks does not count as a change); NULL when the previous balance is 0 or there is no previous week."
+    description: "Relative change of the long margin balance vs the code's previous record week, split-adjusted: (L_w ÷ f_w) ÷ (L_{w-1} ÷ f_{w-1}) − 1 with f the volume adjustment factor at each record date (a split between the two weeks does not count as a change); NULL when the previous balance is 0 or there is no previous record within 35 days."
   - name: margin_short_balance_chg_1w
     family: margin
     kind: margin_balance_change
     params: {side: short, weeks: 1}
     status: active
     inputs: [short_margin_balance_shares, usable_from, cumulative_volume_adj_factor]
-    description: "Relative change of the short margin balance vs the code's previous record week, split-adjusted as margin_long_balance_chg_1w; NULL when the previous balance is 0 or there is no previous week."
+    description: "Relative change of the short margin balance vs the code's previous record week, split-adjusted as margin_long_balance_chg_1w; NULL when the previous balance is 0 or there is no previous record within 35 days."
   - name: margin_long_balance_to_volume_20
     family: margin
     kind: margin_balance_to_volume

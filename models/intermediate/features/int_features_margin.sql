@@ -20,16 +20,22 @@
     code's feature series. Pure window aggregates: an incremental run recomputes from
     `feature_recompute_from` with the rows each window needs before it. -#}
 {%- set lookback = var('features_lookback_days') | int -%}
+{%- set max_age = var('margin_week_max_age_days') | int -%}
 {%- set features = active_features('margin') -%}
-{%- set ns = namespace(max_window=1) -%}
+{%- set ns = namespace(max_window=1, max_weeks=0) -%}
 {%- for f in features -%}
     {%- if f['params'].get('window', 1) > ns.max_window -%}{%- set ns.max_window = f['params']['window'] -%}{%- endif -%}
+    {%- if f['params'].get('weeks', 0) > ns.max_weeks -%}{%- set ns.max_weeks = f['params']['weeks'] -%}{%- endif -%}
 {%- endfor -%}
 {%- set share_sql = {
     'short_sell': '(short_sell_excluding_margin_value_jpy + margin_sell_new_value_jpy) / nullif(sell_side_value_jpy, 0)',
     'margin_trade': '(margin_sell_new_value_jpy + margin_sell_close_value_jpy + margin_buy_new_value_jpy + margin_buy_close_value_jpy) / nullif(sell_side_value_jpy + buy_side_value_jpy, 0)',
     'margin_new_net': '(margin_buy_new_value_jpy - margin_sell_new_value_jpy) / nullif(sell_side_value_jpy, 0)',
 } -%}
+
+{%- if is_incremental() %}
+{%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) or '0001-01-01' %}
+{%- endif %}
 
 with
 
@@ -42,6 +48,12 @@ int_prices_adjusted as (
 stg_jquants__margin_interest as (
 
     select * from {{ ref('stg_jquants__margin_interest') }}
+    {%- if is_incremental() %}
+    -- the weeks the recomputed dates can use (at most max_age days old) and the previous
+    -- records their changes compare with (at most max_age days a week before): a constant bound
+    -- pushed into the staging view (its Parquet scan and latest-version window)
+    where record_date >= date '{{ recompute_from }}' - {{ (ns.max_weeks + 1) * max_age }}
+    {%- endif %}
 
 ),
 
@@ -65,8 +77,6 @@ feature_series as (
 ),
 
 {% if is_incremental() %}
-
-{%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), lookback) or '0001-01-01' %}
 {%- set series_sql -%}
     -- the recomputed rows (from the last loaded date and `lookback` dates before it, or the
     -- driver's earlier var('recompute_from'): macros/features/incremental.sql) and the rows their
@@ -168,11 +178,17 @@ margin_weekly_features as (
         {%- for f in features %}
         {%- if f['kind'] == 'margin_balance_ratio' %}
         long_short_ratio as {{ f['name'] }},
-        {%- elif f['kind'] == 'margin_balance_ratio_change' %}
-        long_short_ratio - lag(long_short_ratio, {{ f['params']['weeks'] }}) over code_weeks as {{ f['name'] }},
-        {%- elif f['kind'] == 'margin_balance_change' %}
-        {%- set balance = f['params']['side'] ~ '_balance_scaled' %}
-        {{ balance }} / nullif(lag({{ balance }}, {{ f['params']['weeks'] }}) over code_weeks, 0) - 1 as {{ f['name'] }},
+        {%- elif f['kind'] in ('margin_balance_ratio_change', 'margin_balance_change') %}
+        {%- set weeks = f['params']['weeks'] %}
+        case
+            when lag(record_date, {{ weeks }}) over code_weeks >= record_date - {{ weeks * max_age }}
+                {%- if f['kind'] == 'margin_balance_ratio_change' %}
+                then long_short_ratio - lag(long_short_ratio, {{ weeks }}) over code_weeks
+                {%- else %}
+                {%- set balance = f['params']['side'] ~ '_balance_scaled' %}
+                then {{ balance }} / nullif(lag({{ balance }}, {{ weeks }}) over code_weeks, 0) - 1
+                {%- endif %}
+        end as {{ f['name'] }},
         {%- endif %}
         {%- endfor %}
         long_balance_scaled,
@@ -217,29 +233,47 @@ breakdown_shares as (
 
 ),
 
+series_weeks as (
+
+    -- the latest week usable on the date, when its record date is at most max_age days old
+    select
+        series.*,
+        case
+            when latest_week.record_date >= series.trade_date - {{ max_age }}
+                then latest_week.record_date
+        end as margin_record_date
+
+    from series
+    asof left join (select code, usable_from, record_date from margin_weeks_usable) as latest_week
+        on
+            series.code = latest_week.code
+            and series.trade_date >= latest_week.usable_from
+
+),
+
 daily as (
 
     select
-        series.code,
-        series.trade_date,
-        series.feature_row_index,
-        series.feature_volume,
+        series_weeks.code,
+        series_weeks.trade_date,
+        series_weeks.feature_row_index,
+        series_weeks.feature_volume,
         margin_weeks_usable.* exclude (code, usable_from, record_date),
-        margin_weeks_usable.record_date as margin_record_date,
+        series_weeks.margin_record_date,
         {%- for share in share_sql %}
         breakdown_shares.{{ share }}_share{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from series
-    asof left join margin_weeks_usable
+    from series_weeks
+    left join margin_weeks_usable
         on
-            series.code = margin_weeks_usable.code
-            and series.trade_date >= margin_weeks_usable.usable_from
+            series_weeks.code = margin_weeks_usable.code
+            and series_weeks.margin_record_date = margin_weeks_usable.record_date
     left join breakdown_shares
         on
-            series.code = breakdown_shares.code
-            and series.trade_date = breakdown_shares.trade_date
-            and breakdown_shares.usable_from <= series.trade_date
+            series_weeks.code = breakdown_shares.code
+            and series_weeks.trade_date = breakdown_shares.trade_date
+            and breakdown_shares.usable_from <= series_weeks.trade_date
 
 ),
 
