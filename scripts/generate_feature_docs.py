@@ -93,34 +93,38 @@ def column(name: str, description: str, data_type: str | None = None, tests: lis
 
 
 def key_columns(mart: bool) -> list[dict]:
-    code = column("code", "5-character local code (text; letters possible, e.g. `130A0`).",
-                  "varchar" if mart else None, ["not_null"])  # fmt: skip
-    trade_date = column(
-        "trade_date", "Trading date (a TSE business day).", "date" if mart else None, ["not_null"]
-    )
+    code = column("code", "5-character local code (text; letters possible, e.g. `130A0`).", "varchar" if mart else None)
+    trade_date = column("trade_date", "Trading date (a TSE business day).", "date" if mart else None)
     if mart:
         for entry in (code, trade_date):
             entry["constraints"] = [{"type": "not_null"}]
-        trade_date["data_tests"].append(
+        trade_date["data_tests"] = [
             {"relationships": {"arguments": {"to": "ref('int_trading_calendar')", "field": "calendar_date"}}}
-        )
+        ]
     return [code, trade_date]
+
+
+def not_null_test(columns: list[str]) -> dict:
+    """The model-level test of the columns that never hold a NULL (one scan, not one per column)."""
+    return {"expect_columns_not_null": {"arguments": {"column_names": columns}}}
 
 
 def family_yaml(family: dict) -> dict:
     unique = {"expect_unique_combination": {"arguments": {"combination_of_columns": ["code", "trade_date"]}}}
     columns = [*key_columns(True)]
+    not_null = ["code", "trade_date"]
     for extra in family.get("extra_columns") or []:
-        entry = column(extra["name"], extra["description"], extra["data_type"],
-                       ["not_null"] if extra.get("not_null") else None)  # fmt: skip
-        columns.append(entry)
+        columns.append(column(extra["name"], extra["description"], extra["data_type"]))
+        if extra.get("not_null"):
+            not_null.append(extra["name"])
     columns += [column(f["name"], f["description"], f.get("data_type", "double"))
                 for f in active(family["features"])]  # fmt: skip
     return {
         "version": 2,
         "models": [
             {"name": family["model"], "description": family["description"].rstrip("\n"),
-             "config": {"contract": {"enforced": True}}, "data_tests": [unique], "columns": columns},
+             "config": {"contract": {"enforced": True}}, "data_tests": [not_null_test(not_null), unique],
+             "columns": columns},
         ],
     }  # fmt: skip
 
@@ -159,6 +163,7 @@ def mart_yaml(manifest: list[dict]) -> dict:
                 "description": MART_DESCRIPTION,
                 "config": {"contract": {"enforced": True}},
                 "data_tests": [
+                    not_null_test(["code", "trade_date"]),
                     {
                         "expect_unique_combination": {
                             "arguments": {"combination_of_columns": ["code", "trade_date"]}

@@ -205,6 +205,13 @@ TESTS: dict[str, tuple[list[dict], dict[str, list[dict]]]] = {
             # without a volume column, a bar missing only its volume is consistent
             should_fail("ohlc_without_volume_fails", "expect_ohlc_consistent",
                         {"volume_column": None, "row_condition": "not is_valid"}, 4),
+            should_pass("columns_not_null_passes", "expect_columns_not_null",
+                        {"column_names": ["case_name", "is_valid"]}),
+            should_pass("columns_not_null_where_passes", "expect_columns_not_null",
+                        {"column_names": ["open", "close"], "row_condition": "case_name = 'normal'"}),
+            # close: no_trade and close_missing; volume: no_trade and volume_missing (one row each)
+            should_fail("columns_not_null_fails", "expect_columns_not_null",
+                        {"column_names": ["case_name", "close", "volume"]}, 2),
         ],
         {},
     ),

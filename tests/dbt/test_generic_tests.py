@@ -25,6 +25,10 @@ import pytest
             "{{ test_expect_column_rounded_to_equal(model=ref('int_prices_adjusted'), column_name='adj_close', expected_column='vendor_adj_close', decimals=-1) }}",
             "`decimals` must be a non-negative integer",
         ),
+        (
+            "{{ test_expect_columns_not_null(model=ref('int_prices_adjusted'), column_names='code') }}",
+            "`column_names` must be a non-empty list",
+        ),
     ],
 )
 def test_bad_arguments_raise_a_compiler_error(fixture_builds, call, message, capsys):
