@@ -46,7 +46,8 @@ MODEL_SQL = REPO / "models" / "intermediate" / "features" / "int_features_alpha1
 # generated from the feature manifest (macros/features/manifest/alpha158.sql): docs + enforced contract
 MODEL_YML = REPO / "models" / "intermediate" / "features" / "_features__alpha158.yml"
 UNIT_TESTS_YML = REPO / "models" / "intermediate" / "features" / "_features__alpha158_unit_tests.yml"
-GENERIC_TEST = REPO / "macros" / "generic_tests" / "expect_unique_combination.sql"
+GENERIC_TESTS = [REPO / "macros" / "generic_tests" / f"{name}.sql"
+                 for name in ("expect_unique_combination", "expect_columns_not_null")]  # the YAML's data tests
 FEATURE_MACROS = [
     *sorted((REPO / "macros" / "features").glob("alpha158*.sql")),
     REPO / "macros" / "features" / "feature_manifest.sql",
@@ -463,7 +464,7 @@ class Alpha158Project:
             f"alpha158_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
             f"      path: '{self.db_path}'\n      threads: 1\n"
         )
-        for macro in [*FEATURE_MACROS, GENERIC_TEST]:
+        for macro in [*FEATURE_MACROS, *GENERIC_TESTS]:
             (macros / macro.name).write_text(macro.read_text())
         for family in MANIFEST_DIR.glob("*.sql"):
             (macros / "manifest" / family.name).write_text(family.read_text())

@@ -20,7 +20,7 @@
     code's feature series. Pure window aggregates: an incremental run recomputes from
     `feature_recompute_from` with the rows each window needs before it. -#}
 {%- set lookback = var('features_lookback_days') | int -%}
-{%- set max_age = var('margin_week_max_age_days') | int -%}
+{%- set max_age = var('margin_week_max_age_days', 35) | int -%}
 {%- set features = active_features('margin') -%}
 {%- set ns = namespace(max_window=1, max_weeks=0) -%}
 {%- for f in features -%}
