@@ -103,7 +103,7 @@ def test_gen_lake_writes_what_the_ingest_writes(tmp_path: Path) -> None:
 
 
 STEPS = [
-    "full refresh", "daily incremental", "incremental technical SQL", "publish",
+    "full refresh", "daily incremental", "incremental technical SQL", "incremental technical SQL, alone", "publish",
     "talib", "polars", "pandas", "duckdb SQL", "dbt technical",
 ]  # fmt: skip
 
