@@ -101,7 +101,7 @@
 
 
 {% macro ml_features_recompute_from() -%}
-    {#- The first trade date an incremental run of ml_features recomputes, as 'YYYY-MM-DD', queried
+    {#- The first trade date whose labels an incremental run of ml_features updates (ml_features_bounds), as 'YYYY-MM-DD', queried
         before the model's SQL (a constant bound is pushed into the scans of the family tables;
         a scalar subquery is not): the last loaded date of {{ this }} and
         max(`features_lookback_days`, 20) business days before it, or, when the driver ingested
@@ -160,44 +160,10 @@
 with
 
 {% if incremental %}
-{#- recompute_from: the rows rewritten (their labels look forward into the new dates);
-    features_from: the first date the family models recomputed (their own bound, in this
-    model's context): the rows before it keep their stored features -#}
-{%- set recompute_from = ml_features_recompute_from() %}
-{%- set features_from = [feature_recompute_from(ref('int_prices_adjusted'), var('features_lookback_days') | int) or recompute_from, recompute_from] | max %}
+{#- the rows from the first date the family models recomputed; the older rows whose labels
+    changed are updated by the pre-hook (ml_features_update_history) -#}
+{%- set chunk = [ml_features_bounds().features_from, none] %}
 {% endif %}
-
-int_prices_adjusted as (
-
-    select * from {{ ref('int_prices_adjusted') }}
-    where
-        feature_row_index is not null
-        {% if incremental %}
-        and trade_date >= date '{{ recompute_from }}'
-        {% endif %}
-        {{- ml_features_chunk_predicate('trade_date', chunk) }}
-
-),
-
-later_prices as (
-
-    -- the rows the labels look forward to: from the first date computed here on
-    select
-        code,
-        feature_row_index,
-        feature_close
-
-    from {{ ref('int_prices_adjusted') }}
-    where
-        feature_row_index is not null
-        {% if incremental %}
-        and trade_date >= date '{{ recompute_from }}'
-        {% endif %}
-        {%- if chunk[0] is not none %}
-        and trade_date >= date '{{ chunk[0] }}'
-        {%- endif %}
-
-),
 
 {% for family in families %}
 {{ family['model'] }} as (
@@ -205,9 +171,6 @@ later_prices as (
     select * from {{ ref(family['model']) }}
     where
         true
-        {% if incremental %}
-        and trade_date >= date '{{ features_from }}'
-        {% endif %}
         {{- ml_features_chunk_predicate('trade_date', chunk) }}
 
 ),
@@ -215,24 +178,7 @@ later_prices as (
 {% endfor %}
 with_labels as (
 
-    -- labels look FORWARD: ln(c_{t+k} / c_t) over the code's next k rows (feature_row_index
-    -- counts the code's rows with a feature_close: row t + k is the k-th next); never a feature
-    -- input
-    select
-        int_prices_adjusted.code,
-        int_prices_adjusted.trade_date,
-        int_prices_adjusted.close,
-        int_prices_adjusted.adj_close,
-        {%- for label in labels %}
-        ln(later_{{ loop.index }}.feature_close / int_prices_adjusted.feature_close) as {{ label['name'] }}{{ ',' if not loop.last }}
-        {%- endfor %}
-
-    from int_prices_adjusted
-    {%- for label in labels %}
-    left join later_prices as later_{{ loop.index }}
-        on int_prices_adjusted.code = later_{{ loop.index }}.code
-        and later_{{ loop.index }}.feature_row_index = int_prices_adjusted.feature_row_index + {{ label['params']['periods'] }}
-    {%- endfor %}
+    {{ ml_features_labels_select(chunk) }}
 
 ),
 
@@ -258,9 +204,6 @@ joined as (
         on with_labels.code = {{ family['model'] }}.code
         and with_labels.trade_date = {{ family['model'] }}.trade_date
     {%- endfor %}
-    {%- if incremental %}
-    where with_labels.trade_date >= date '{{ features_from }}'
-    {%- endif %}
 
 ),
 
@@ -309,56 +252,9 @@ cross_sectional as (
 {% endif %}
 
 
-{% if incremental %}
-stored_features as (
-
-    -- the rows from recompute_from to features_from: new labels and adj_close, the features and
-    -- their cross-sectional values as stored (the family models did not recompute these dates).
-    -- The newest dates of the family tables sit at their tail (each run rewrites them), the
-    -- older ones in every row group of a table written code by code: reading 20 dates there
-    -- cost 33 s at 4,000 codes, 5 dates 1.5 s (measured)
-    {%- set stored_columns = [] %}
-    {%- for family in families %}
-    {%- do stored_columns.extend(active_feature_names(family['family'])) %}
-    {%- endfor %}
-    {%- for name in cross_sectional %}
-    {%- do stored_columns.extend(['cs_rank_' ~ name, 'cs_z_' ~ name]) %}
-    {%- endfor %}
-    select
-        with_labels.*,
-        {%- for name in stored_columns %}
-        stored.{{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-
-    from with_labels
-    inner join {{ this }} as stored
-        on with_labels.code = stored.code
-        and with_labels.trade_date = stored.trade_date
-    where
-        with_labels.trade_date < date '{{ features_from }}'
-        and stored.trade_date >= date '{{ recompute_from }}'
-        and stored.trade_date < date '{{ features_from }}'
-
-),
-
-rows_out as (
-
-    select * from cross_sectional
-    union all by name
-    select * from stored_features
-
-),
-{% else %}
-rows_out as (
-
-    select * from cross_sectional
-
-),
-{% endif %}
-
 final as (
 
-    select * from rows_out
+    select * from cross_sectional
     where
         true
         {% if var("history_start", none) %}
@@ -371,32 +267,119 @@ select * from final
 {%- endmacro %}
 
 
-{% macro ml_features_readjust_history() -%}
+{% macro ml_features_bounds() -%}
+    {#- An incremental run's bounds, as 'YYYY-MM-DD' strings: labels_from
+        (ml_features_recompute_from: the first row whose labels can look forward into the new
+        dates) and features_from (the first date the family models recomputed: their
+        feature_recompute_from, in this model's context the same last loaded date and lookback;
+        never before labels_from). The model's SELECT computes the rows from features_from; the
+        pre-hook updates the labels and adj_close of the stored rows before it. -#}
+    {%- set labels_from = ml_features_recompute_from() -%}
+    {%- set features_from = feature_recompute_from(ref('int_prices_adjusted'), var('features_lookback_days') | int) or labels_from -%}
+    {{ return({'labels_from': labels_from, 'features_from': [features_from, labels_from] | max}) }}
+{%- endmacro %}
+
+
+{% macro ml_features_labels_select(dates) -%}
+    {#- code, trade_date, close, adj_close and the labels of the rows of int_prices_adjusted (with a
+        feature close) in `dates` ([from, until], none = open end). Labels look FORWARD:
+        ln(c_{t+k} / c_t) over the code's next k rows (feature_row_index counts the code's rows
+        with a feature_close: row t + k is the k-th next), read from every later row, past `until`
+        too; never a feature input. -#}
+    {%- set labels = active_features('labels') -%}
+    with
+
+    prices as (
+
+        select * from {{ ref('int_prices_adjusted') }}
+        where feature_row_index is not null {{- ml_features_chunk_predicate('trade_date', dates) }}
+
+    ),
+
+    later_prices as (
+
+        select
+            code,
+            feature_row_index,
+            feature_close
+
+        from {{ ref('int_prices_adjusted') }}
+        where feature_row_index is not null {{- ml_features_chunk_predicate('trade_date', [dates[0], none]) }}
+
+    )
+
+    select
+        prices.code,
+        prices.trade_date,
+        prices.close,
+        prices.adj_close,
+        {%- for label in labels %}
+        ln(later_{{ loop.index }}.feature_close / prices.feature_close) as {{ label['name'] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from prices
+    {%- for label in labels %}
+    left join later_prices as later_{{ loop.index }}
+        on prices.code = later_{{ loop.index }}.code
+        and later_{{ loop.index }}.feature_row_index = prices.feature_row_index + {{ label['params']['periods'] }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro ml_features_update_history() -%}
     {#-
-        Pre-hook of ml_features (incremental runs): the stored rows before the recomputed dates of
-        a code that split in them get the adjusted close as known now. Every feature column is
-        point-in-time and stays; only adj_close (the fully adjusted close at build time) changes.
-        An UPDATE of that one column, not a delete and re-insert of the code's whole history: the
-        deleted rows would sit in every row group of the table, and DuckDB's checkpoint would
-        rewrite them all (13–20 s a day at 1,000 codes, measured). '' on a full refresh.
+        Pre-hook of ml_features (incremental runs), two UPDATEs of the stored rows before the
+        dates the model's SELECT recomputes (ml_features_bounds().features_from):
+        - from labels_from: the labels (they look forward into the new dates) and adj_close. Every
+          feature column of these rows is as the family models left it (they recompute from
+          features_from too); a delete and re-insert of the ~20 dates' wide rows cost its write
+          and DuckDB's checkpoint of ~250 columns (a SELECT reading them back, 1.6 s of
+          delete+insert and 3.3 s of COMMIT at 4,000 codes, measured);
+        - before labels_from, the codes that split in the recomputed dates: adj_close (the fully
+          adjusted close as known now) of their whole history; every feature column is
+          point-in-time and stays. Not a delete and re-insert of the code's history: those rows
+          sit in every row group of the table, and the checkpoint would rewrite them all (13–20 s
+          a day at 1,000 codes, measured).
+        Only the rows whose values change are written. '' on a full refresh.
     -#}
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set recompute_from = ml_features_recompute_from() -%}
+    {%- set bounds = ml_features_bounds() -%}
+    {%- set columns = ['adj_close'] -%}
+    {%- for label in active_features('labels') -%}
+        {%- do columns.append(label['name']) -%}
+    {%- endfor -%}
     {%- set update_sql -%}
+        update {{ this }} as stored
+        set
+            {%- for column in columns %}
+            {{ column }} = new_values.{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from ({{ ml_features_labels_select([bounds.labels_from, bounds.features_from]) }}) as new_values
+        where
+            stored.code = new_values.code
+            and stored.trade_date = new_values.trade_date
+            and stored.trade_date >= date '{{ bounds.labels_from }}'
+            and stored.trade_date < date '{{ bounds.features_from }}'
+            and (
+                {%- for column in columns %}
+                stored.{{ column }} is distinct from new_values.{{ column }}{{ ' or' if not loop.last }}
+                {%- endfor %}
+            );
+
         update {{ this }} as stored
         set adj_close = prices.adj_close
         from {{ ref('int_prices_adjusted') }} as prices
         where
             stored.code = prices.code
             and stored.trade_date = prices.trade_date
-            and stored.trade_date < date '{{ recompute_from }}'
+            and stored.trade_date < date '{{ bounds.labels_from }}'
             and stored.code in (
                 select split_rows.code
                 from {{ ref('int_prices_adjusted') }} as split_rows
                 where
-                    split_rows.trade_date >= date '{{ recompute_from }}'
+                    split_rows.trade_date >= date '{{ bounds.labels_from }}'
                     and split_rows.adj_factor != 1
             )
             and stored.adj_close is distinct from prices.adj_close

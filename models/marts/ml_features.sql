@@ -4,7 +4,7 @@
         unique_key=['code', 'trade_date'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        pre_hook="{{ ml_features_readjust_history() }}",
+        pre_hook="{{ ml_features_update_history() }}",
         post_hook="{{ ml_features_insert_remaining_chunks() }}",
     )
 }}
@@ -13,12 +13,12 @@
     manifest (macros/features/feature_manifest.sql) joined from their family models, the labels,
     and the cross-sectional ranks / z-scores of the flagged features.
 
-    Incremental runs rewrite the last loaded trade date and max(`features_lookback_days`, 20)
-    business days before it (the 20-row forward labels of the rows before the newest 20 dates are
-    final): the dates the family models recomputed (`features_lookback_days`) are joined from them
-    again, the older ones keep their stored features and get new labels. A code with a split
-    (adj_factor != 1) in the recomputed dates gets the adj_close of its older rows updated (the
-    pre-hook): the split re-adjusts that history; every feature column is point-in-time and stays.
+    Incremental runs recompute the dates the family models recomputed (the last loaded trade
+    date and `features_lookback_days` before it) from them; the pre-hook updates the labels and
+    adj_close of the stored rows of the max(`features_lookback_days`, 20) business days before the
+    last loaded date (the 20-row forward labels of the older rows are final), and the adj_close of
+    the older rows of a code with a split (adj_factor != 1) in those dates: the split re-adjusts
+    that history; every feature column is point-in-time and stays.
 
     The SELECT is macros/marts/ml_features.sql's ml_features_select. A full refresh computes it in
     chunks of trade dates (var ml_features_rows_per_chunk, default 1,000,000 rows): this statement
