@@ -100,13 +100,14 @@
 {%- endmacro %}
 
 
-{% macro ml_features_recompute_from() -%}
-    {#- The first trade date whose labels an incremental run of ml_features updates (ml_features_bounds), as 'YYYY-MM-DD', queried
-        before the model's SQL (a constant bound is pushed into the scans of the family tables;
-        a scalar subquery is not): the last loaded date of {{ this }} and
-        max(`features_lookback_days`, 20) business days before it, or, when the driver ingested
-        data from an earlier date (var recompute_from: a day filled late), that date and the label
-        horizon (20) before it — the labels of the rows before it look forward into it. -#}
+{% macro ml_features_labels_from() -%}
+    {#- The first trade date whose labels an incremental run of ml_features updates
+        (ml_features_bounds), as 'YYYY-MM-DD', queried before the model's SQL (a constant bound
+        prunes the row groups the UPDATE reads; a scalar subquery would not): the last loaded
+        date of {{ this }} and max(`features_lookback_days`, 20) business days before it, or, when
+        the driver ingested data from an earlier date (var recompute_from: a day filled late),
+        that date and the label horizon (20) before it — the labels of the rows before it look
+        forward into it. -#}
     {%- if not execute -%}
         {{ return('1900-01-01') }}
     {%- endif -%}
@@ -269,12 +270,12 @@ select * from final
 
 {% macro ml_features_bounds() -%}
     {#- An incremental run's bounds, as 'YYYY-MM-DD' strings: labels_from
-        (ml_features_recompute_from: the first row whose labels can look forward into the new
+        (ml_features_labels_from: the first row whose labels can look forward into the new
         dates) and features_from (the first date the family models recomputed: their
         feature_recompute_from, in this model's context the same last loaded date and lookback;
         never before labels_from). The model's SELECT computes the rows from features_from; the
         pre-hook updates the labels and adj_close of the stored rows before it. -#}
-    {%- set labels_from = ml_features_recompute_from() -%}
+    {%- set labels_from = ml_features_labels_from() -%}
     {%- set features_from = feature_recompute_from(ref('int_prices_adjusted'), var('features_lookback_days') | int) or labels_from -%}
     {{ return({'labels_from': labels_from, 'features_from': [features_from, labels_from] | max}) }}
 {%- endmacro %}
