@@ -64,20 +64,23 @@
     {%- if checked is none or adapter.get_relation(marks.database, marks.schema, marks.identifier) is none -%}
         {{ return('') }}
     {%- endif -%}
+    {#- two queries: the mark first, then the bars fetched after it with the mark a constant (the
+        new bars are the table's last row groups: a constant bound skips the others by their
+        min/max; a subquery would scan every row group, ~0.1 s per test at 4,000 codes) -#}
+    {%- set mark_sql -%}
+        select cast(max(tested_through_at) as varchar) from {{ marks }} where test_id = '{{ model.unique_id }}'
+    {%- endset -%}
+    {%- set mark = run_query(mark_sql).columns[0].values()[0] -%}
+    {%- if mark is none -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set bound_sql -%}
-        with mark as (
-            select max(tested_through_at) as tested_through_at
-            from {{ marks }}
-            where test_id = '{{ model.unique_id }}'
-        )
         select cast(
             coalesce(
-                min(trade_date) filter (where ingested_at > (select tested_through_at from mark)),
-                max(trade_date)
+                (select min(trade_date) from {{ checked }} where ingested_at > cast('{{ mark }}' as timestamptz)),
+                (select max(trade_date) from {{ checked }})
             ) - {{ var('recent_rows_lookback_days', 20) | int }} as varchar
         )
-        from {{ checked }}
-        where (select tested_through_at from mark) is not null
     {%- endset -%}
     {%- set bound = run_query(bound_sql).columns[0].values()[0] -%}
     {%- if bound is none -%}

@@ -49,9 +49,17 @@ and max(`features_lookback_days`, 20) business days before it (the family models
 those dates; 20 = the longest label horizon); a code that split in those dates gets its older
 rows' `adj_close` re-adjusted, all else kept. Corrections older than the lookback, a change of
 `as_known_at`, `history_start` or of the manifest need `--full-refresh`. A full refresh computes
-the rows in chunks of trade dates of about `ml_features_rows_per_chunk` rows (default 1,000,000),
-one statement each, to bound memory (every column is per code × date or per date, so the chunks
-equal one statement), the newest dates in a chunk of their own (the next runs rewrite them)."""
+the rows in chunks of codes of about `ml_features_rows_per_chunk` rows (default 1,000,000), one
+statement each, to bound memory (every column is per code × date, the cross-sectional ones joined
+from `int_features_cross_sectional`, so the chunks equal one statement), the newest dates in a
+chunk of their own (the next runs rewrite them)."""
+
+CROSS_SECTIONAL_MODEL = "int_features_cross_sectional"
+CROSS_SECTIONAL_DESCRIPTION = """\
+The cross-sectional columns of `ml_features`: for each active feature flagged `cross_sectional`
+in the manifest, its percentile rank and z-score per trade date across the codes that have it.
+One row per row of the mart (code × trade date with a feature close). Per date only: an incremental
+run recomputes the dates the family models recomputed."""
 
 def family_order() -> list[str]:
     registry = REGISTRY.read_text()
@@ -110,7 +118,6 @@ def not_null_test(columns: list[str]) -> dict:
 
 
 def family_yaml(family: dict) -> dict:
-    unique = {"expect_unique_combination": {"arguments": {"combination_of_columns": ["code", "trade_date"]}}}
     columns = [*key_columns(True)]
     not_null = ["code", "trade_date"]
     for extra in family.get("extra_columns") or []:
@@ -119,14 +126,7 @@ def family_yaml(family: dict) -> dict:
             not_null.append(extra["name"])
     columns += [column(f["name"], f["description"], f.get("data_type", "double"))
                 for f in active(family["features"])]  # fmt: skip
-    return {
-        "version": 2,
-        "models": [
-            {"name": family["model"], "description": family["description"].rstrip("\n"),
-             "config": {"contract": {"enforced": True}}, "data_tests": [not_null_test(not_null), unique],
-             "columns": columns},
-        ],
-    }  # fmt: skip
+    return keyed_model_yaml(family["model"], family["description"], not_null, columns)
 
 
 def model_families(families: list[dict]) -> list[dict]:
@@ -143,6 +143,11 @@ def mart_columns(manifest: list[dict]) -> list[dict]:
     ]  # fmt: skip
     for family in [f["family"] for f in model_families(load_families())] + ["labels"]:
         cols += [column(f["name"], f["description"], f.get("data_type", "double")) for f in active(manifest, family)]
+    return cols + cross_sectional_columns(manifest)
+
+
+def cross_sectional_columns(manifest: list[dict]) -> list[dict]:
+    cols = []
     for f in active(manifest):
         if f.get("cross_sectional"):
             cols.append(column(f"cs_rank_{f['name']}", f"Cross-sectional percentile rank in [0, 1] of {f['name']} "
@@ -152,6 +157,18 @@ def mart_columns(manifest: list[dict]) -> list[dict]:
                                "(mean and sample std over the codes that have it); NULL where it is NULL or the "
                                "std is 0.", "double"))  # fmt: skip
     return cols
+
+
+def keyed_model_yaml(name: str, description: str, not_null: list[str], columns: list[dict]) -> dict:
+    """A feature model's YAML: enforced contract, its never-NULL columns and (code, trade_date) unique."""
+    unique = {"expect_unique_combination": {"arguments": {"combination_of_columns": ["code", "trade_date"]}}}
+    return {
+        "version": 2,
+        "models": [
+            {"name": name, "description": description.rstrip("\n"), "config": {"contract": {"enforced": True}},
+             "data_tests": [not_null_test(not_null), unique], "columns": columns},
+        ],
+    }  # fmt: skip
 
 
 def mart_yaml(manifest: list[dict]) -> dict:
@@ -196,6 +213,10 @@ def outputs() -> dict[Path, str]:
     families = load_families()
     manifest = [feature for family in families for feature in family["features"]]
     files = {FEATURES_DIR / f"_features__{f['family']}.yml": render(family_yaml(f)) for f in model_families(families)}
+    if cross_sectional_columns(manifest):
+        files[FEATURES_DIR / "_features__cross_sectional.yml"] = render(keyed_model_yaml(
+            CROSS_SECTIONAL_MODEL, CROSS_SECTIONAL_DESCRIPTION, ["code", "trade_date"],
+            [*key_columns(True), *cross_sectional_columns(manifest)]))  # fmt: skip
     files[MART_YML] = render(mart_yaml(manifest))
     return files
 

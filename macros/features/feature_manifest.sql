@@ -91,3 +91,16 @@
     {%- endfor -%}
     {{ return(names) }}
 {%- endmacro %}
+
+
+{% macro cross_sectional_feature_sources() -%}
+    {#- The family models of the cross-sectional features: {model: [names]}, in manifest order
+        (int_features_cross_sectional reads them). -#}
+    {%- set sources = {} -%}
+    {%- for family in feature_model_families() -%}
+        {%- for feature in active_features(family['family']) if feature.get('cross_sectional', false) -%}
+            {%- do sources.setdefault(family['model'], []).append(feature['name']) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(sources) }}
+{%- endmacro %}

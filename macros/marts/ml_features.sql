@@ -1,69 +1,94 @@
 {% macro ml_features_full_refresh_chunks() -%}
     {#-
-        The date ranges a full refresh of ml_features computes one statement each: consecutive
-        trade dates holding about var('ml_features_rows_per_chunk') rows (default 1,000,000) of
-        int_prices_adjusted from the codes' first trades, and the newest max(lookback, 20) + 10
-        dates a chunk of their own (so the rows the next incremental runs delete and rewrite sit in
-        a few row groups of their own). Returns a list of [from, until] (ISO
-        dates, `until` exclusive; none = open end). Every part of the mart's SELECT is
-        independent across dates (the joins are per code × date, the cross-sectional ranks per
-        date, the labels read the later rows by row index), so a chunk's rows equal the same rows
-        of one statement; the chunk bounds the join's and windows' working set of wide rows
-        (≈ 250 columns: at 9 M rows one statement needed 8.2 GiB, bench/results.md). One chunk at
-        parse time and when the var is 0.
+        The row ranges a full refresh of ml_features computes one statement each, as
+        ml_features_chunk()s: ranges of consecutive codes holding about
+        var('ml_features_rows_per_chunk') rows (default 1,000,000) of int_prices_adjusted with a
+        feature close, over every date but the newest max(lookback, 20) + 10; then those newest
+        dates of every code, a chunk of their own (the next incremental runs delete and rewrite
+        them: in a few row groups of their own, DuckDB's checkpoint rewrites those, not every row
+        group of the table). Every part of the mart's SELECT is per code × date (the families, the
+        cross-sectional columns of int_features_cross_sectional) or reads the code's later rows
+        (the labels), so a chunk's rows equal the same rows of one statement. Chunks of codes,
+        not of dates: the family tables are in code order (their windows are per code), so a
+        chunk reads its codes' row groups only (chunks of dates each decompressed every row group
+        of the 160-column alpha158 table: 78 of a date chunk's 137 CPU-s at 4,000 codes); the
+        chunk bounds the join's working set of wide rows (≈ 250 columns: at 9 M rows one
+        statement needed 8.2 GiB, bench/results.md). One chunk at parse time, when the var is 0
+        and when every row fits in one.
     -#}
     {%- set per_chunk = var('ml_features_rows_per_chunk', 1000000) | int -%}
     {%- if not execute or per_chunk <= 0 -%}
-        {{ return([[none, none]]) }}
+        {{ return([ml_features_chunk()]) }}
     {%- endif -%}
     {%- set tail_dates = [var('features_lookback_days') | int, 20] | max + 10 -%}
     {%- set starts_sql -%}
-        with rows_per_date as (
-            select
-                trade_date,
-                count(*) as rows_on_date
+        with feature_rows as (
+            select code, trade_date
             from {{ ref('int_prices_adjusted') }}
             where
                 feature_row_index is not null
                 {% if var("history_start", none) %}
-                -- the dates before are not emitted: they belong to the first chunk
+                -- the dates before are not emitted
                 and trade_date >= cast('{{ var("history_start") }}' as date)
                 {% endif %}
-            group by trade_date
+        ),
+        tail as (
+            select min(trade_date) as tail_from
+            from (select distinct trade_date from feature_rows order by trade_date desc limit {{ tail_dates }})
+        ),
+        rows_per_code as (
+            select code, count(*) as code_rows
+            from feature_rows
+            where trade_date < (select tail_from from tail)
+            group by code
         ),
         numbered as (
             select
-                trade_date,
-                coalesce(sum(rows_on_date) over (
-                    order by trade_date rows between unbounded preceding and 1 preceding
-                ), 0) as rows_before,
-                row_number() over (order by trade_date desc) as dates_from_end
-            from rows_per_date
+                code,
+                coalesce(sum(code_rows) over (
+                    order by code rows between unbounded preceding and 1 preceding
+                ), 0) as rows_before
+            from rows_per_code
         )
-        -- the newest dates a chunk of their own: the next incremental run deletes and rewrites
-        -- them, and DuckDB's checkpoint then rewrites the row groups holding them (all of the
-        -- last chunk's, were they spread there)
-        select strftime(min(trade_date), '%Y-%m-%d') as chunk_from
+        select
+            min(code) as code_from,
+            strftime(any_value((select tail_from from tail)), '%Y-%m-%d') as tail_from,
+            any_value((select count(*) from feature_rows)) as total_rows
         from numbered
-        group by case when dates_from_end <= {{ tail_dates }} then -1 else rows_before // {{ per_chunk }} end
-        order by chunk_from
+        group by rows_before // {{ per_chunk }}
+        order by code_from
     {%- endset -%}
-    {%- set starts = run_query(starts_sql).columns[0].values() | list -%}
-    {%- if starts | length <= 1 -%}
-        {{ return([[none, none]]) }}
+    {%- set result = run_query(starts_sql) -%}
+    {%- set starts = result.columns[0].values() | list -%}
+    {%- if not starts or result.columns[2].values()[0] <= per_chunk -%}
+        {{ return([ml_features_chunk()]) }}
     {%- endif -%}
+    {%- set tail_from = result.columns[1].values()[0] -%}
     {%- set chunks = [] -%}
     {%- for start in starts -%}
-        {%- do chunks.append([none if loop.first else start, none if loop.last else starts[loop.index]]) -%}
+        {%- do chunks.append(ml_features_chunk(
+            dates=[none, tail_from],
+            codes=[none if loop.first else start, none if loop.last else starts[loop.index]],
+        )) -%}
     {%- endfor -%}
+    {%- do chunks.append(ml_features_chunk(dates=[tail_from, none])) -%}
     {{ return(chunks) }}
 {%- endmacro %}
 
 
-{% macro ml_features_chunk_predicate(date_column, chunk) -%}
-    {#- chunk = [from, until] of ml_features_full_refresh_chunks (none: open end) -#}
-    {%- if chunk[0] is not none %} and {{ date_column }} >= date '{{ chunk[0] }}'{% endif -%}
-    {%- if chunk[1] is not none %} and {{ date_column }} < date '{{ chunk[1] }}'{% endif -%}
+{% macro ml_features_chunk(dates=none, codes=none) -%}
+    {#- Rows of ml_features: {'dates': [from, until], 'codes': [from, until]} (ISO dates / codes,
+        `until` exclusive, none = open end). -#}
+    {{ return({'dates': dates or [none, none], 'codes': codes or [none, none]}) }}
+{%- endmacro %}
+
+
+{% macro ml_features_chunk_predicate(chunk) -%}
+    {#- ` and …` conditions on code and trade_date selecting the rows of `chunk` (ml_features_chunk) -#}
+    {%- if chunk.dates[0] is not none %} and trade_date >= date '{{ chunk.dates[0] }}'{% endif -%}
+    {%- if chunk.dates[1] is not none %} and trade_date < date '{{ chunk.dates[1] }}'{% endif -%}
+    {%- if chunk.codes[0] is not none %} and code >= '{{ chunk.codes[0] }}'{% endif -%}
+    {%- if chunk.codes[1] is not none %} and code < '{{ chunk.codes[1] }}'{% endif -%}
 {%- endmacro %}
 
 
@@ -85,7 +110,7 @@
     {%- set present_sql -%}
         select
         {%- for chunk in chunks %}
-            count(*) filter (where true{{ ml_features_chunk_predicate('trade_date', chunk) }}) > 0{{ ',' if not loop.last }}
+            count(*) filter (where true{{ ml_features_chunk_predicate(chunk) }}) > 0{{ ',' if not loop.last }}
         {%- endfor %}
         from {{ this }}
     {%- endset -%}
@@ -151,9 +176,9 @@
 
 {% macro ml_features_select(incremental, chunk=none) -%}
 {#- The SELECT of ml_features (models/marts/ml_features.sql): `incremental` (is_incremental() of
-    the model) recomputes the recent dates of {{ this }}; otherwise every date, or only the dates
-    of `chunk` ([from, until] of ml_features_full_refresh_chunks). -#}
-{%- set chunk = chunk or [none, none] -%}
+    the model) recomputes the recent dates of {{ this }}; otherwise every row, or only the rows
+    of `chunk` (an ml_features_chunk of ml_features_full_refresh_chunks). -#}
+{%- set chunk = chunk or ml_features_chunk() -%}
 {%- set families = feature_model_families() -%}
 {%- set labels = active_features('labels') -%}
 {%- set cross_sectional = cross_sectional_feature_names() -%}
@@ -163,7 +188,7 @@ with
 {% if incremental %}
 {#- the rows from the first date the family models recomputed; the older rows whose labels
     changed are updated by the pre-hook (ml_features_update_history) -#}
-{%- set chunk = [ml_features_bounds().features_from, none] %}
+{%- set chunk = ml_features_chunk(dates=[ml_features_bounds().features_from, none]) %}
 {% endif %}
 
 {% for family in families %}
@@ -172,11 +197,22 @@ with
     select * from {{ ref(family['model']) }}
     where
         true
-        {{- ml_features_chunk_predicate('trade_date', chunk) }}
+        {{- ml_features_chunk_predicate(chunk) }}
 
 ),
 
 {% endfor %}
+{% if cross_sectional %}
+int_features_cross_sectional as (
+
+    select * from {{ ref('int_features_cross_sectional') }}
+    where
+        true
+        {{- ml_features_chunk_predicate(chunk) }}
+
+),
+
+{% endif %}
 with_labels as (
 
     {{ ml_features_labels_select(chunk) }}
@@ -196,7 +232,11 @@ joined as (
         {%- endfor %}
         {%- endfor %}
         {%- for label in labels %}
-        with_labels.{{ label['name'] }}{{ ',' if not loop.last }}
+        with_labels.{{ label['name'] }}{{ ',' if not loop.last or cross_sectional }}
+        {%- endfor %}
+        {%- for name in cross_sectional %}
+        int_features_cross_sectional.cs_rank_{{ name }},
+        int_features_cross_sectional.cs_z_{{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
 
     from with_labels
@@ -205,57 +245,17 @@ joined as (
         on with_labels.code = {{ family['model'] }}.code
         and with_labels.trade_date = {{ family['model'] }}.trade_date
     {%- endfor %}
+    {%- if cross_sectional %}
+    left join int_features_cross_sectional
+        on with_labels.code = int_features_cross_sectional.code
+        and with_labels.trade_date = int_features_cross_sectional.trade_date
+    {%- endif %}
 
 ),
-
-{% if cross_sectional %}
-cross_sectional_values as (
-
-    -- per date across the universe: percentile rank in [0, 1] among the codes with a value
-    -- (ties share the lowest rank) and z-score (sample std); NULL where the feature is NULL.
-    -- Over a narrow projection: each PARTITION BY trade_date sorts these few columns, not the
-    -- wide rows of every family (which made the mart the costliest step at scale)
-    select
-        code,
-        trade_date,
-        {%- for name in cross_sectional %}
-        case
-            when {{ name }} is not null
-                then (rank() over (partition by trade_date order by {{ name }}) - 1)
-                / nullif(count({{ name }}) over (partition by trade_date) - 1, 0)
-        end as cs_rank_{{ name }},
-        ({{ name }} - avg({{ name }}) over (partition by trade_date))
-        / nullif(stddev_samp({{ name }}) over (partition by trade_date), 0) as cs_z_{{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-
-    from (select code, trade_date, {{ cross_sectional | join(', ') }} from joined) as narrow
-
-),
-
-cross_sectional as (
-
-    select
-        joined.*,
-        cross_sectional_values.* exclude (code, trade_date)
-
-    from joined
-    inner join cross_sectional_values
-        on joined.code = cross_sectional_values.code
-        and joined.trade_date = cross_sectional_values.trade_date
-
-),
-{% else %}
-cross_sectional as (
-
-    select * from joined
-
-),
-{% endif %}
-
 
 final as (
 
-    select * from cross_sectional
+    select * from joined
     where
         true
         {% if var("history_start", none) %}
@@ -281,11 +281,11 @@ select * from final
 {%- endmacro %}
 
 
-{% macro ml_features_labels_select(dates) -%}
+{% macro ml_features_labels_select(chunk) -%}
     {#- code, trade_date, close, adj_close and the labels of the rows of int_prices_adjusted (with a
-        feature close) in `dates` ([from, until], none = open end). Labels look FORWARD:
-        ln(c_{t+k} / c_t) over the code's next k rows (feature_row_index counts the code's rows
-        with a feature_close: row t + k is the k-th next), read from every later row, past `until`
+        feature close) in `chunk` (ml_features_chunk). Labels look FORWARD: ln(c_{t+k} / c_t) over
+        the code's next k rows (feature_row_index counts the code's rows with a feature_close: row
+        t + k is the k-th next), read from every later row of the chunk's codes, past its dates
         too; never a feature input. -#}
     {%- set labels = active_features('labels') -%}
     with
@@ -293,7 +293,7 @@ select * from final
     prices as (
 
         select * from {{ ref('int_prices_adjusted') }}
-        where feature_row_index is not null {{- ml_features_chunk_predicate('trade_date', dates) }}
+        where feature_row_index is not null {{- ml_features_chunk_predicate(chunk) }}
 
     ),
 
@@ -305,7 +305,7 @@ select * from final
             feature_close
 
         from {{ ref('int_prices_adjusted') }}
-        where feature_row_index is not null {{- ml_features_chunk_predicate('trade_date', [dates[0], none]) }}
+        where feature_row_index is not null {{- ml_features_chunk_predicate(ml_features_chunk([chunk.dates[0], none], chunk.codes)) }}
 
     )
 
@@ -357,7 +357,7 @@ select * from final
             {%- for column in columns %}
             {{ column }} = new_values.{{ column }}{{ ',' if not loop.last }}
             {%- endfor %}
-        from ({{ ml_features_labels_select([bounds.labels_from, bounds.features_from]) }}) as new_values
+        from ({{ ml_features_labels_select(ml_features_chunk(dates=[bounds.labels_from, bounds.features_from])) }}) as new_values
         where
             stored.code = new_values.code
             and stored.trade_date = new_values.trade_date

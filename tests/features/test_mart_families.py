@@ -9,6 +9,8 @@ int_trading_calendar are views over Parquet written here (test_technical's simul
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,7 +59,8 @@ def built(tmp_path_factory):
         f"select calendar_date::date as calendar_date, is_business_day, business_day_index "
         f"from read_parquet('{calendar_path}')\n"
     )
-    for name in ("int_features_market_relative.sql", "int_features_margin.sql", "int_features_alpha158.sql"):
+    for name in ("int_features_market_relative.sql", "int_features_margin.sql", "int_features_alpha158.sql",
+                 "int_features_cross_sectional.sql"):
         (models / name).write_text((REPO / "models" / "intermediate" / "features" / name).read_text())
     for macro in (REPO / "macros" / "features").glob("alpha158*.sql"):
         (project.workdir / "macros" / macro.name).write_text(macro.read_text())
@@ -103,12 +106,19 @@ def built(tmp_path_factory):
     )
     (models / "ml_features.sql").write_text((REPO / "models" / "marts" / "ml_features.sql").read_text())
     (project.workdir / "macros" / "ml_features.sql").write_text((REPO / "macros" / "marts" / "ml_features.sql").read_text())
-    # the mart's full refresh in chunks of dates (the post-hook inserts all but the first): every
-    # comparison below then covers the chunk boundaries (labels reading rows of the next chunk,
-    # per-date cross-sectional values)
+    # the mart's full refresh in chunks of codes and the newest dates a chunk of their own (the
+    # post-hook inserts all but the first): every comparison below then covers the chunk
+    # boundaries (labels reading the later rows of the code, past the tail's first date;
+    # cross-sectional values per date across every chunk's codes)
     rows_with_close = int(series["feature_close"].notna().sum())
     assert rows_with_close > 3 * MART_ROWS_PER_CHUNK
     project.run("--vars", f"{{ml_features_rows_per_chunk: {MART_ROWS_PER_CHUNK}}}")
+    # the post-hook's statements (dbt's debug log: their first family CTE's filter): chunks of
+    # codes (the model's statement the first), then the newest dates of every code
+    log = (project.workdir / "logs" / "dbt.log").read_text()
+    chunks = re.findall(r"insert into \S+ml_features\S* by name.*?where\s+true([^\n]*)", log, re.S)
+    assert len(chunks) >= 3 and all("code >=" in c and "trade_date <" in c for c in chunks[:-1]), chunks
+    assert "trade_date >=" in chunks[-1] and "code" not in chunks[-1], chunks
 
     import duckdb
 
