@@ -94,11 +94,10 @@
 
 {% macro ml_features_insert_remaining_chunks() -%}
     {#-
-        Post-hook of ml_features: a full refresh computes the first chunk of dates in the model's
+        Post-hook of ml_features: a full refresh computes the first chunk in the model's
         statement; this inserts the others, one statement each. A chunk is inserted when
-        {{ this }} holds no row in its dates (after a full refresh: every chunk but the first;
-        after an incremental run, whose dates are all stored: none). Returns the SQL ('' when
-        nothing).
+        {{ this }} holds no row of it (after a full refresh: every chunk but the first; after an
+        incremental run, whose rows are all stored: none). Returns the SQL ('' when nothing).
     -#}
     {%- if not execute -%}
         {{ return('') }}
