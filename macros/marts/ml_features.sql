@@ -181,6 +181,10 @@
 {%- set families = feature_model_families() -%}
 {%- set labels = active_features('labels') -%}
 {%- set cross_sectional = cross_sectional_feature_names() -%}
+{#- the family models, then the cross-sectional model: each read for the chunk's rows and joined
+    on (code, trade_date) -#}
+{%- set joined_models = families | map(attribute='model') | list
+    + (['int_features_cross_sectional'] if cross_sectional else []) -%}
 
 with
 
@@ -190,10 +194,10 @@ with
 {%- set chunk = ml_features_chunk(dates=[ml_features_bounds().features_from, none]) %}
 {% endif %}
 
-{% for family in families %}
-{{ family['model'] }} as (
+{% for model in joined_models %}
+{{ model }} as (
 
-    select * from {{ ref(family['model']) }}
+    select * from {{ ref(model) }}
     where
         true
         {{- ml_features_chunk_predicate(chunk) }}
@@ -201,17 +205,6 @@ with
 ),
 
 {% endfor %}
-{% if cross_sectional %}
-int_features_cross_sectional as (
-
-    select * from {{ ref('int_features_cross_sectional') }}
-    where
-        true
-        {{- ml_features_chunk_predicate(chunk) }}
-
-),
-
-{% endif %}
 with_labels as (
 
     {{ ml_features_labels_select(chunk) }}
@@ -239,16 +232,11 @@ joined as (
         {%- endfor %}
 
     from with_labels
-    {%- for family in families %}
-    left join {{ family['model'] }}
-        on with_labels.code = {{ family['model'] }}.code
-        and with_labels.trade_date = {{ family['model'] }}.trade_date
+    {%- for model in joined_models %}
+    left join {{ model }}
+        on with_labels.code = {{ model }}.code
+        and with_labels.trade_date = {{ model }}.trade_date
     {%- endfor %}
-    {%- if cross_sectional %}
-    left join int_features_cross_sectional
-        on with_labels.code = int_features_cross_sectional.code
-        and with_labels.trade_date = int_features_cross_sectional.trade_date
-    {%- endif %}
 
 ),
 

@@ -20,6 +20,10 @@
     `recompute_from`). -#}
 {%- set names = cross_sectional_feature_names() -%}
 {%- set sources = cross_sectional_feature_sources() -%}
+{%- set value_columns = [] -%}
+{%- for model, columns in sources.items() -%}
+    {%- for name in columns -%}{%- do value_columns.append(model ~ '.' ~ name) -%}{%- endfor -%}
+{%- endfor -%}
 {%- set recompute_from = feature_recompute_from(ref('int_prices_adjusted'), var('features_lookback_days') | int)
     if is_incremental() else none -%}
 
@@ -61,12 +65,7 @@ feature_values as (
     select
         universe.code,
         universe.trade_date,
-        {%- for model, columns in sources.items() %}
-        {%- set outer_loop = loop %}
-        {%- for name in columns %}
-        {{ model }}.{{ name }}{{ ',' if not (outer_loop.last and loop.last) }}
-        {%- endfor %}
-        {%- endfor %}
+        {{ value_columns | join(',\n        ') }}
 
     from universe
     {%- for model in sources %}
