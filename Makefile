@@ -40,7 +40,7 @@ run: install
 
 # The suite runs on two workers (pytest-xdist; tests/conftest.py keeps each shared dbt build of
 # tests/dbt and tests/pit on one worker and hands out the longest scopes first); PYTEST_ARGS= runs
-# it serially. Measured on a fresh clone, quiet 2-core machine: 281 tests in 10 min 52 s (13.5 min
+# it serially. Measured on fresh clones, quiet 2-core machine: 281 tests in 10 min 52 s to 12 min 39 s (13.5-15.5 min
 # with the installs), ~20 min of test time.
 PYTEST_ARGS ?= -n 2
 test: install-test
